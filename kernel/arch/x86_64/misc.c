@@ -1,0 +1,49 @@
+/* kernel/arch/x86_64/misc.c — small machine services: exit, halt, tsc. */
+#include <arch/arch.h>
+#include <arch/cpu.h>
+
+extern uint64_t boot_entry_tsc;
+extern uint32_t boot_multiboot_magic;
+extern uint32_t boot_multiboot_info;
+
+enum { ISA_DEBUG_EXIT_PORT = 0xf4 };
+
+NORETURN void arch_halt_forever(void)
+{
+    for (;;) {
+        interrupts_disable();
+        cpu_halt();
+    }
+}
+
+NORETURN void arch_debug_exit(uint8_t code)
+{
+    outb(ISA_DEBUG_EXIT_PORT, code);
+    arch_halt_forever();
+}
+
+uint64_t arch_boot_entry_tsc(void)
+{
+    return boot_entry_tsc;
+}
+
+uint64_t arch_read_tsc(void)
+{
+    return rdtsc();
+}
+
+uint32_t arch_multiboot_magic(void)
+{
+    return boot_multiboot_magic;
+}
+
+uint32_t arch_multiboot_info(void)
+{
+    return boot_multiboot_info;
+}
+
+void arch_idle_wait(void)
+{
+    interrupts_enable_and_halt();
+    interrupts_disable();
+}

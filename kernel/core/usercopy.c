@@ -1,0 +1,43 @@
+/* kernel/core/usercopy.c — see usercopy.h. */
+#include <arch/paging.h>
+#include <kernel/string.h>
+#include <kernel/usercopy.h>
+
+bool user_range_accessible(const struct thread *t, vaddr_t addr, size_t len, bool write)
+{
+    if (len == 0)
+        return true;
+    vaddr_t last;
+    if (__builtin_add_overflow(addr, len - 1, &last))
+        return false;
+    for (vaddr_t page = ALIGN_DOWN(addr, PAGE_SIZE);; page += PAGE_SIZE) {
+        paddr_t frame;
+        unsigned rights;
+        if (!paging_lookup_user_page(t->vspace_root, page, &frame, &rights))
+            return false;
+        if (write && !(rights & VM_WRITE))
+            return false;
+        if (page >= ALIGN_DOWN(last, PAGE_SIZE))
+            return true;
+    }
+}
+
+bool user_read(const struct thread *t, vaddr_t addr, void *dst, size_t len)
+{
+    if (!user_range_accessible(t, addr, len, false))
+        return false;
+    uint8_t *out = dst;
+    while (len) {
+        paddr_t frame;
+        unsigned rights;
+        paging_lookup_user_page(t->vspace_root, ALIGN_DOWN(addr, PAGE_SIZE), &frame, &rights);
+        size_t offset = addr % PAGE_SIZE, chunk = PAGE_SIZE - offset;
+        if (chunk > len)
+            chunk = len;
+        memcpy(out, (uint8_t *)phys_to_virt(frame) + offset, chunk);
+        out += chunk;
+        addr += chunk;
+        len -= chunk;
+    }
+    return true;
+}

@@ -1,0 +1,39 @@
+/* lib/user/include/kumiki/user.h — the minimal runtime of native Kumiki
+ * programs: system-call wrappers, a console printf and memory helpers.
+ * A program defines `int main(const char *cmdline)`; returning from it exits
+ * with that status. */
+#pragma once
+
+#include <kumiki/abi.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int main(const char *cmdline);
+
+/* rdtsc at the program's first instruction (see start.S). */
+extern uint64_t kumiki_start_tsc;
+
+enum kumiki_error kumiki_debug_write(const void *buf, size_t len);
+__attribute__((noreturn)) void kumiki_exit(int status);
+enum kumiki_error kumiki_null(void);
+uint64_t kumiki_ticks(void);
+uint64_t kumiki_tick_hz(void);
+uint64_t kumiki_boot_tsc(void);
+uint64_t kumiki_read_tsc(void);
+/* Raw system call with two arguments, for tests of argument checking. */
+enum kumiki_error kumiki_raw_syscall(uint64_t number, uint64_t a0, uint64_t a1, uint64_t *value);
+
+/* printf subset: %s %c %d %u %x %p %%, l/ll/z, width, zero padding. */
+__attribute__((format(printf, 1, 2))) void uprintf(const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) size_t usnprintf(char *buf, size_t size, const char *fmt, ...);
+size_t uvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+void *memset(void *dst, int value, size_t len);
+void *memcpy(void *restrict dst, const void *restrict src, size_t len);
+int memcmp(const void *a, const void *b, size_t len);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+/* True when the command line has the word `arg` as one of its arguments. */
+bool has_argument(const char *cmdline, const char *arg);
