@@ -82,6 +82,9 @@ static enum boot_error parse_memory_map(const struct mb_info *mb, const struct p
         return BOOT_ERR_NO_MEMORY_MAP;
     uint64_t pos = mb->mmap_addr, end = (uint64_t)mb->mmap_addr + mb->mmap_length;
     reserve(out, pos, mb->mmap_length);
+    uint8_t probe;
+    if (!r->read(r->ctx, pos, &probe, 1) || !r->read(r->ctx, end - 1, &probe, 1))
+        return BOOT_ERR_MEMORY_MAP_UNREADABLE; /* say so before judging entries */
     while (pos < end) {
         *error_index = out->region_count;
         uint32_t size;
