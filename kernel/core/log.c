@@ -1,13 +1,13 @@
 /* kernel/core/log.c — formatted output to the serial console. */
 #include <arch/arch.h>
+#include <format.h>
 #include <kernel/exit_codes.h>
 #include <kernel/log.h>
 #include <kernel/string.h>
-#include <format.h>
 #include <stdarg.h>
 
 static enum log_level threshold = LOG_INFO;
-static const char *const level_names[] = {"debug", "info", "warn", "error"};
+static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
 void log_set_level(enum log_level level)
 {

@@ -48,7 +48,7 @@ static void apply_cmdline(const char *cmdline)
 
 static void read_boot_information(void)
 {
-    struct phys_reader reader = {.read = read_boot_window};
+    struct phys_reader reader = { .read = read_boot_window };
     unsigned index;
     enum boot_error e =
         multiboot_parse(arch_multiboot_magic(), arch_multiboot_info(), &reader, &boot_info, &index);
@@ -74,7 +74,8 @@ NORETURN void kernel_main(void)
     pmem_init(&boot_info, (paddr_t)kernel_phys_start, (paddr_t)kernel_phys_end);
     paging_init(pmem_ram_end());
     log_info("memory: %lu KiB available, %lu KiB free after the kernel and modules",
-             (unsigned long)(boot_available_bytes(&boot_info) / 1024), (unsigned long)(pmem_free_bytes() / 1024));
+             (unsigned long)(boot_available_bytes(&boot_info) / 1024),
+             (unsigned long)(pmem_free_bytes() / 1024));
 
     arch_timer_init(sched_tick_hz());
     program_runner_start(&boot_info);

@@ -56,7 +56,7 @@ const char *boot_error_text(enum boot_error e)
 static void reserve(struct boot_info *out, uint64_t start, uint64_t len)
 {
     if (len && out->reserved_count < BOOT_MAX_RESERVED)
-        out->reserved[out->reserved_count++] = (struct boot_range){start, start + len};
+        out->reserved[out->reserved_count++] = (struct boot_range){ start, start + len };
 }
 
 /* Copies a NUL-terminated string of at most BOOT_CMDLINE_MAX - 1 characters;

@@ -19,7 +19,7 @@ static void insert_sorted(paddr_t start, paddr_t end)
         ranges[i] = ranges[i - 1];
         i--;
     }
-    ranges[i] = (struct pmem_range){start, end};
+    ranges[i] = (struct pmem_range){ start, end };
     range_count++;
 }
 

@@ -19,7 +19,7 @@ bool pmem_ranges_subtract(struct pmem_range *ranges, unsigned *count, unsigned c
             for (unsigned j = *count; j > i + 1; j--)
                 ranges[j] = ranges[j - 1];
             ranges[i].end = start;
-            ranges[i + 1] = (struct pmem_range){end, r.end};
+            ranges[i + 1] = (struct pmem_range){ end, r.end };
             (*count)++;
             return true;
         }

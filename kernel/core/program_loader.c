@@ -71,9 +71,9 @@ const char *program_load(const void *image, size_t size, const char *cmdline, co
                          uint8_t priority, struct thread **out)
 {
     struct elf_image img;
-    struct elf_limits limits = {.user_lo = USER_BOTTOM,
-                                .user_hi = USER_STACK_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE,
-                                .load_bias = 0x400000};
+    struct elf_limits limits = { .user_lo = USER_BOTTOM,
+                                 .user_hi = USER_STACK_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE,
+                                 .load_bias = 0x400000 };
     enum elf_error e = elf64_image_parse(image, size, &limits, &img);
     if (e != ELF_OK)
         return elf_error_name(e);

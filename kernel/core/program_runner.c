@@ -67,7 +67,7 @@ static bool parse_int(const char *s, size_t len, int64_t *out)
 /* Reads expect=... from the module's arguments; false for a malformed one. */
 static bool parse_expectation(const char *cmdline, struct expectation *e)
 {
-    *e = (struct expectation){.kind = EXPECT_EXIT, .exit_status = 0};
+    *e = (struct expectation){ .kind = EXPECT_EXIT, .exit_status = 0 };
     for (const char *p = cmdline; (p = strstr(p, " expect=")); p++) {
         const char *v = p + 8;
         size_t len = 0;
@@ -119,8 +119,8 @@ static void start_next(void)
             continue;
         }
         struct thread *t = NULL;
-        const char *error = program_load(phys_to_virt(m->start), m->end - m->start, m->cmdline, name,
-                                         PROGRAM_PRIORITY, &t);
+        const char *error =
+            program_load(phys_to_virt(m->start), m->end - m->start, m->cmdline, name, PROGRAM_PRIORITY, &t);
         if (error) {
             log_warn("module %u '%s' not started: %s", next_module, name, error);
             report(expect.kind == EXPECT_LOAD_ERROR, name, " # load error: %s", error);

@@ -40,7 +40,8 @@ void syscall_from_user(struct user_context *ctx)
     case SYS_DEBUG_NULL: set_result(ctx, KE_OK, 0); break;
     case SYS_DEBUG_WRITE: set_result(ctx, debug_write(t, syscall_arg(ctx, 0), syscall_arg(ctx, 1)), 0); break;
     case SYS_DEBUG_EXIT: {
-        struct thread_outcome outcome = {.kind = OUTCOME_EXITED, .exit_status = (int64_t)syscall_arg(ctx, 0)};
+        struct thread_outcome outcome = { .kind = OUTCOME_EXITED,
+                                          .exit_status = (int64_t)syscall_arg(ctx, 0) };
         thread_stop(t, &outcome);
         break;
     }

@@ -22,7 +22,10 @@ enum {
     EHDR_SIZE = 64,
     PHDR_SIZE = 56,
 
-    EI_MAG0 = 0, EI_CLASS = 4, EI_DATA = 5, EI_VERSION = 6,
+    EI_MAG0 = 0,
+    EI_CLASS = 4,
+    EI_DATA = 5,
+    EI_VERSION = 6,
     ELFCLASS64 = 2,
     ELFDATA2LSB = 1,
     EV_CURRENT = 1,
@@ -39,14 +42,24 @@ enum {
 
 /* Byte offsets of the Elf64_Ehdr fields used. */
 enum {
-    E_TYPE = 16, E_MACHINE = 18, E_VERSION = 20, E_ENTRY = 24, E_PHOFF = 32,
-    E_PHENTSIZE = 54, E_PHNUM = 56,
+    E_TYPE = 16,
+    E_MACHINE = 18,
+    E_VERSION = 20,
+    E_ENTRY = 24,
+    E_PHOFF = 32,
+    E_PHENTSIZE = 54,
+    E_PHNUM = 56,
 };
 
 /* Byte offsets of the Elf64_Phdr fields used (p_paddr is ignored). */
 enum {
-    P_TYPE = 0, P_FLAGS = 4, P_OFFSET = 8, P_VADDR = 16, P_FILESZ = 32,
-    P_MEMSZ = 40, P_ALIGN = 48,
+    P_TYPE = 0,
+    P_FLAGS = 4,
+    P_OFFSET = 8,
+    P_VADDR = 16,
+    P_FILESZ = 32,
+    P_MEMSZ = 40,
+    P_ALIGN = 48,
 };
 
 static const uint32_t permission_mask = ELF_SEG_R | ELF_SEG_W | ELF_SEG_X;
@@ -60,8 +73,7 @@ static uint16_t load_le16(const uint8_t *p)
 
 static uint32_t load_le32(const uint8_t *p)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static uint64_t load_le64(const uint8_t *p)
@@ -142,9 +154,9 @@ struct parser {
     const uint8_t *bytes;
     uint64_t size;
     uint64_t user_lo, user_hi;
-    uint64_t bias;            /* load_bias for ET_DYN, 0 for ET_EXEC */
-    uint64_t phoff;           /* program header table, proven inside the file */
-    uint64_t phtable_size;    /* phnum * PHDR_SIZE */
+    uint64_t bias;         /* load_bias for ET_DYN, 0 for ET_EXEC */
+    uint64_t phoff;        /* program header table, proven inside the file */
+    uint64_t phtable_size; /* phnum * PHDR_SIZE */
     bool have_phdr, have_tls;
     unsigned phdr_index, tls_index; /* table index of PT_PHDR, PT_TLS if present */
 };
@@ -163,8 +175,7 @@ static bool apply_bias(const struct parser *ps, uint64_t vaddr, uint64_t *start)
 }
 
 /* [start, start + length) lies inside [outer_start, outer_start + outer_length). */
-static bool contained_in(uint64_t start, uint64_t length,
-                         uint64_t outer_start, uint64_t outer_length)
+static bool contained_in(uint64_t start, uint64_t length, uint64_t outer_start, uint64_t outer_length)
 {
     /* outer_start + outer_length never overflows: callers pass validated segments. */
     uint64_t end;
@@ -175,21 +186,18 @@ static bool contained_in(uint64_t start, uint64_t length,
 static bool limits_valid(const struct elf_limits *limits)
 {
     /* user_lo > 0 keeps page 0 out of user memory, so that 0 can mean "absent". */
-    return limits->user_lo != 0 && limits->user_lo < limits->user_hi &&
-           (limits->user_lo & page_mask) == 0 && (limits->user_hi & page_mask) == 0 &&
-           (limits->load_bias & page_mask) == 0;
+    return limits->user_lo != 0 && limits->user_lo < limits->user_hi && (limits->user_lo & page_mask) == 0 &&
+           (limits->user_hi & page_mask) == 0 && (limits->load_bias & page_mask) == 0;
 }
 
 /* Checks the ELF header and, on success, fills ps->bias/phoff and img header fields. */
-static enum elf_error check_header(struct parser *ps, uint64_t load_bias,
-                                   struct elf_image *img)
+static enum elf_error check_header(struct parser *ps, uint64_t load_bias, struct elf_image *img)
 {
     const uint8_t *b = ps->bytes;
 
     if (ps->size < EHDR_SIZE)
         return ELF_ERR_TRUNCATED;
-    if (b[EI_MAG0] != 0x7f || b[EI_MAG0 + 1] != 'E' || b[EI_MAG0 + 2] != 'L' ||
-        b[EI_MAG0 + 3] != 'F')
+    if (b[EI_MAG0] != 0x7f || b[EI_MAG0 + 1] != 'E' || b[EI_MAG0 + 2] != 'L' || b[EI_MAG0 + 3] != 'F')
         return ELF_ERR_MAGIC;
     if (b[EI_CLASS] != ELFCLASS64)
         return ELF_ERR_CLASS;
@@ -234,8 +242,7 @@ static struct program_header program_header_at(const struct parser *ps, unsigned
  * Validates one PT_LOAD.  Returns ELF_OK with *keep false for an empty
  * segment (p_memsz 0), which maps nothing and is dropped.
  */
-static enum elf_error check_load_segment(const struct parser *ps,
-                                         const struct program_header *ph,
+static enum elf_error check_load_segment(const struct parser *ps, const struct program_header *ph,
                                          struct elf_segment *seg, bool *keep)
 {
     *keep = false;
@@ -262,8 +269,7 @@ static enum elf_error check_load_segment(const struct parser *ps,
         return ELF_ERR_SEGMENT_ALIGN;
 
     uint64_t start, end;
-    if (!apply_bias(ps, ph->vaddr, &start) ||
-        __builtin_add_overflow(start, ph->memsz, &end) ||
+    if (!apply_bias(ps, ph->vaddr, &start) || __builtin_add_overflow(start, ph->memsz, &end) ||
         start < ps->user_lo || end > ps->user_hi)
         return ELF_ERR_SEGMENT_MEM_RANGE;
 
@@ -394,8 +400,7 @@ static enum elf_error check_entry(const struct parser *ps, struct elf_image *img
  * If segment seg maps the program header table from the file, returns true
  * with *vaddr = where the table is in memory.
  */
-static bool segment_maps_phtable(const struct parser *ps, const struct elf_segment *seg,
-                                 uint64_t *vaddr)
+static bool segment_maps_phtable(const struct parser *ps, const struct elf_segment *seg, uint64_t *vaddr)
 {
     if (!contained_in(ps->phoff, ps->phtable_size, seg->file_offset, seg->filesz))
         return false;
@@ -442,10 +447,8 @@ static enum elf_error check_tls(const struct parser *ps, struct elf_image *img)
     uint64_t align = ph.align > 1 ? ph.align : 1;
     uint64_t start, end;
     if (ph.filesz > ph.memsz || ph.memsz > ps->user_hi - ps->user_lo ||
-        !file_range_ok(ps, ph.offset, ph.filesz) ||
-        !is_power_of_two(align) || align > ELF_MAX_TLS_ALIGN ||
-        !apply_bias(ps, ph.vaddr, &start) ||
-        __builtin_add_overflow(start, ph.memsz, &end))
+        !file_range_ok(ps, ph.offset, ph.filesz) || !is_power_of_two(align) || align > ELF_MAX_TLS_ALIGN ||
+        !apply_bias(ps, ph.vaddr, &start) || __builtin_add_overflow(start, ph.memsz, &end))
         return ELF_ERR_TLS;
 
     if (ph.filesz > 0) {
@@ -469,8 +472,7 @@ static enum elf_error check_tls(const struct parser *ps, struct elf_image *img)
     return ELF_OK;
 }
 
-enum elf_error elf64_image_parse(const void *file, size_t size,
-                                 const struct elf_limits *limits,
+enum elf_error elf64_image_parse(const void *file, size_t size, const struct elf_limits *limits,
                                  struct elf_image *out)
 {
     if (file == NULL || limits == NULL || out == NULL || !limits_valid(limits))

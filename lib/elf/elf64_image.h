@@ -14,8 +14,8 @@
  */
 #pragma once
 
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Most PT_LOAD segments (with p_memsz > 0) an image may have. */
 enum { ELF_MAX_SEGMENTS = 16 };
@@ -66,12 +66,12 @@ enum { ELF_SEG_R = 4, ELF_SEG_W = 2, ELF_SEG_X = 1 };
 enum { ELF_SHARES_FIRST_PAGE = 1, ELF_SHARES_LAST_PAGE = 2 };
 
 struct elf_segment {
-    uint64_t vaddr;         /* load address, load bias already applied */
-    uint64_t memsz;         /* bytes of memory; > 0 for PT_LOAD */
-    uint64_t file_offset;   /* where the initial bytes start in the file */
-    uint64_t filesz;        /* initial bytes; the rest up to memsz is zero */
-    uint32_t flags;         /* ELF_SEG_R | ELF_SEG_W | ELF_SEG_X */
-    uint32_t page_sharing;  /* ELF_SHARES_* (PT_LOAD only; 0 for tls) */
+    uint64_t vaddr;        /* load address, load bias already applied */
+    uint64_t memsz;        /* bytes of memory; > 0 for PT_LOAD */
+    uint64_t file_offset;  /* where the initial bytes start in the file */
+    uint64_t filesz;       /* initial bytes; the rest up to memsz is zero */
+    uint32_t flags;        /* ELF_SEG_R | ELF_SEG_W | ELF_SEG_X */
+    uint32_t page_sharing; /* ELF_SHARES_* (PT_LOAD only; 0 for tls) */
 };
 
 /*
@@ -102,11 +102,11 @@ struct elf_image {
     uint16_t phnum, phentsize; /* for AT_PHNUM, AT_PHENT */
     unsigned nsegments;        /* PT_LOAD with memsz > 0, sorted by vaddr */
     struct elf_segment segments[ELF_MAX_SEGMENTS];
-    struct elf_segment tls;    /* PT_TLS if present (memsz 0 otherwise) */
-    uint64_t tls_align;        /* power of two; 1 without PT_TLS */
-    uint64_t load_align;       /* largest PT_LOAD p_align, at least ELF_PAGE_SIZE */
+    struct elf_segment tls;                   /* PT_TLS if present (memsz 0 otherwise) */
+    uint64_t tls_align;                       /* power of two; 1 without PT_TLS */
+    uint64_t load_align;                      /* largest PT_LOAD p_align, at least ELF_PAGE_SIZE */
     uint64_t lowest_vaddr, highest_vaddr_end; /* page-rounded extent of the image */
-    uint64_t page_count;       /* distinct pages touched by the segments */
+    uint64_t page_count;                      /* distinct pages touched by the segments */
 };
 
 /*
@@ -126,8 +126,7 @@ struct elf_limits {
  * Validate file[0, size) and describe it in *out.  On any error *out is left
  * untouched.  Uses about 1 KiB of stack (the result is built in a local).
  */
-enum elf_error elf64_image_parse(const void *file, size_t size,
-                                 const struct elf_limits *limits,
+enum elf_error elf64_image_parse(const void *file, size_t size, const struct elf_limits *limits,
                                  struct elf_image *out);
 
 /* Short human-readable text for an error code; never NULL. */

@@ -16,8 +16,8 @@ static uint64_t read_le(const uint8_t *p, unsigned bytes)
 
 static bool all_zero(const struct elf_segment *seg)
 {
-    return seg->vaddr == 0 && seg->memsz == 0 && seg->file_offset == 0 &&
-           seg->filesz == 0 && seg->flags == 0 && seg->page_sharing == 0;
+    return seg->vaddr == 0 && seg->memsz == 0 && seg->file_offset == 0 && seg->filesz == 0 &&
+           seg->flags == 0 && seg->page_sharing == 0;
 }
 
 static bool is_power_of_two(uint64_t x)
@@ -36,8 +36,7 @@ static bool segment_contains(const struct elf_segment *seg, uint64_t start, uint
            length <= seg->memsz - (start - seg->vaddr);
 }
 
-static const char *check_segment(const struct elf_segment *seg, size_t size,
-                                 const struct elf_limits *limits)
+static const char *check_segment(const struct elf_segment *seg, size_t size, const struct elf_limits *limits)
 {
     if (seg->memsz == 0)
         return "segment with memsz 0";
@@ -57,8 +56,7 @@ static const char *check_segment(const struct elf_segment *seg, size_t size,
     return NULL;
 }
 
-static const char *check_segments(const struct elf_image *img, size_t size,
-                                  const struct elf_limits *limits)
+static const char *check_segments(const struct elf_image *img, size_t size, const struct elf_limits *limits)
 {
     if (img->nsegments < 1 || img->nsegments > ELF_MAX_SEGMENTS)
         return "nsegments out of range";
@@ -129,8 +127,7 @@ static const char *check_phdr(const uint8_t *file, const struct elf_image *img)
     return "phdr_vaddr does not map the program header table";
 }
 
-static const char *check_tls(const struct elf_image *img, size_t size,
-                             const struct elf_limits *limits)
+static const char *check_tls(const struct elf_image *img, size_t size, const struct elf_limits *limits)
 {
     const struct elf_segment *tls = &img->tls;
     if (tls->memsz == 0)
@@ -152,8 +149,7 @@ static const char *check_tls(const struct elf_image *img, size_t size,
     return "TLS image not inside a segment";
 }
 
-const char *elf64_image_invariant_violation(const uint8_t *file, size_t size,
-                                            const struct elf_limits *limits,
+const char *elf64_image_invariant_violation(const uint8_t *file, size_t size, const struct elf_limits *limits,
                                             const struct elf_image *img)
 {
     if (size < 64)
@@ -179,8 +175,7 @@ const char *elf64_image_invariant_violation(const uint8_t *file, size_t size,
         return why;
 
     for (unsigned i = 0; i < img->nsegments; i++) {
-        if ((img->segments[i].flags & ELF_SEG_X) &&
-            segment_contains(&img->segments[i], img->entry, 1))
+        if ((img->segments[i].flags & ELF_SEG_X) && segment_contains(&img->segments[i], img->entry, 1))
             return NULL;
     }
     return "entry not inside an executable segment";

@@ -15,6 +15,5 @@
  * size, limits, img), keeps every documented invariant, else a description
  * of the first violated one.
  */
-const char *elf64_image_invariant_violation(const uint8_t *file, size_t size,
-                                            const struct elf_limits *limits,
+const char *elf64_image_invariant_violation(const uint8_t *file, size_t size, const struct elf_limits *limits,
                                             const struct elf_image *img);

@@ -19,17 +19,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct elf_limits limits_to_try[] = {
     /* Typical user half, typical static-PIE bias. */
-    {.user_lo = 0x10000, .user_hi = 0x800000000000, .load_bias = 0x555555554000},
+    { .user_lo = 0x10000, .user_hi = 0x800000000000, .load_bias = 0x555555554000 },
     /* Tight window: exercises the range checks at small addresses. */
-    {.user_lo = 0x400000, .user_hi = 0x600000, .load_bias = 0x400000},
+    { .user_lo = 0x400000, .user_hi = 0x600000, .load_bias = 0x400000 },
     /* Everything but page 0 and the top page: exercises overflow paths. */
-    {.user_lo = 0x1000, .user_hi = 0xfffffffffffff000, .load_bias = 0xfffffffffff00000},
+    { .user_lo = 0x1000, .user_hi = 0xfffffffffffff000, .load_bias = 0xfffffffffff00000 },
 };
 
 static void violated(const char *what, const struct elf_limits *limits)
 {
-    fprintf(stderr, "elf64 invariant violated: %s (limits %#llx-%#llx bias %#llx)\n",
-            what, (unsigned long long)limits->user_lo, (unsigned long long)limits->user_hi,
+    fprintf(stderr, "elf64 invariant violated: %s (limits %#llx-%#llx bias %#llx)\n", what,
+            (unsigned long long)limits->user_lo, (unsigned long long)limits->user_hi,
             (unsigned long long)limits->load_bias);
     abort();
 }
@@ -44,8 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         enum elf_error err = elf64_image_parse(data, size, limits, &out);
         /* The limits are valid; only a NULL buffer (empty input) is a bad argument. */
-        if ((unsigned)err >= ELF_ERR_COUNT ||
-            (err == ELF_ERR_INVALID_ARGUMENT && data != NULL))
+        if ((unsigned)err >= ELF_ERR_COUNT || (err == ELF_ERR_INVALID_ARGUMENT && data != NULL))
             violated("unexpected error code", limits);
         const char *name = elf_error_name(err);
         if (name == NULL || name[0] == '\0')

@@ -28,16 +28,36 @@ enum { MAX_FILE_SIZE = 0x4000, EHDR_SIZE = 64, PHDR_SIZE = 56 };
 
 /* Header and program header field offsets (see the gABI). */
 enum {
-    E_TYPE = 16, E_MACHINE = 18, E_VERSION = 20, E_ENTRY = 24, E_PHOFF = 32,
-    E_EHSIZE = 52, E_PHENTSIZE = 54, E_PHNUM = 56,
-    P_TYPE = 0, P_FLAGS = 4, P_OFFSET = 8, P_VADDR = 16, P_PADDR = 24,
-    P_FILESZ = 32, P_MEMSZ = 40, P_ALIGN = 48,
+    E_TYPE = 16,
+    E_MACHINE = 18,
+    E_VERSION = 20,
+    E_ENTRY = 24,
+    E_PHOFF = 32,
+    E_EHSIZE = 52,
+    E_PHENTSIZE = 54,
+    E_PHNUM = 56,
+    P_TYPE = 0,
+    P_FLAGS = 4,
+    P_OFFSET = 8,
+    P_VADDR = 16,
+    P_PADDR = 24,
+    P_FILESZ = 32,
+    P_MEMSZ = 40,
+    P_ALIGN = 48,
 };
 
 enum {
-    PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_PHDR = 6, PT_TLS = 7,
+    PT_LOAD = 1,
+    PT_DYNAMIC = 2,
+    PT_INTERP = 3,
+    PT_NOTE = 4,
+    PT_PHDR = 6,
+    PT_TLS = 7,
     PT_GNU_STACK = 0x6474e551,
-    ET_REL = 1, ET_EXEC = 2, ET_DYN = 3, ET_CORE = 4,
+    ET_REL = 1,
+    ET_EXEC = 2,
+    ET_DYN = 3,
+    ET_CORE = 4,
 };
 
 enum { R = ELF_SEG_R, W = ELF_SEG_W, X = ELF_SEG_X };
@@ -54,9 +74,18 @@ static void put_le(uint8_t *p, uint64_t value, unsigned bytes)
         p[i] = (uint8_t)(value >> (8 * i));
 }
 
-static void set_u16(struct elf_builder *b, size_t offset, uint16_t v) { put_le(b->bytes + offset, v, 2); }
-static void set_u32(struct elf_builder *b, size_t offset, uint32_t v) { put_le(b->bytes + offset, v, 4); }
-static void set_u64(struct elf_builder *b, size_t offset, uint64_t v) { put_le(b->bytes + offset, v, 8); }
+static void set_u16(struct elf_builder *b, size_t offset, uint16_t v)
+{
+    put_le(b->bytes + offset, v, 2);
+}
+static void set_u32(struct elf_builder *b, size_t offset, uint32_t v)
+{
+    put_le(b->bytes + offset, v, 4);
+}
+static void set_u64(struct elf_builder *b, size_t offset, uint64_t v)
+{
+    put_le(b->bytes + offset, v, 8);
+}
 
 static size_t phdr_at(unsigned index, unsigned field)
 {
@@ -67,7 +96,10 @@ static size_t phdr_at(unsigned index, unsigned field)
 static void begin_elf(struct elf_builder *b, uint16_t type, uint64_t entry)
 {
     memset(b, 0, sizeof *b);
-    memcpy(b->bytes, "\x7f" "ELF", 4);
+    memcpy(b->bytes,
+           "\x7f"
+           "ELF",
+           4);
     b->bytes[4] = 2; /* ELFCLASS64 */
     b->bytes[5] = 1; /* ELFDATA2LSB */
     b->bytes[6] = 1; /* EV_CURRENT */
@@ -91,9 +123,8 @@ static void set_file_size(struct elf_builder *b, size_t size)
 }
 
 /* Appends a program header; returns its index. */
-static unsigned add_phdr(struct elf_builder *b, uint32_t type, uint32_t flags,
-                         uint64_t offset, uint64_t vaddr, uint64_t filesz,
-                         uint64_t memsz, uint64_t align)
+static unsigned add_phdr(struct elf_builder *b, uint32_t type, uint32_t flags, uint64_t offset,
+                         uint64_t vaddr, uint64_t filesz, uint64_t memsz, uint64_t align)
 {
     unsigned i = b->phnum++;
     if (phdr_at(b->phnum, 0) > MAX_FILE_SIZE) {
@@ -114,8 +145,8 @@ static unsigned add_phdr(struct elf_builder *b, uint32_t type, uint32_t flags,
     return i;
 }
 
-static unsigned add_load(struct elf_builder *b, uint32_t flags, uint64_t offset,
-                         uint64_t vaddr, uint64_t filesz, uint64_t memsz)
+static unsigned add_load(struct elf_builder *b, uint32_t flags, uint64_t offset, uint64_t vaddr,
+                         uint64_t filesz, uint64_t memsz)
 {
     return add_phdr(b, PT_LOAD, flags, offset, vaddr, filesz, memsz, 0x1000);
 }
@@ -137,11 +168,15 @@ static void build_exec(struct elf_builder *b)
 }
 
 static const struct elf_limits default_limits = {
-    .user_lo = 0x10000, .user_hi = 0x800000000000, .load_bias = 0,
+    .user_lo = 0x10000,
+    .user_hi = 0x800000000000,
+    .load_bias = 0,
 };
 
 static const struct elf_limits pie_limits = {
-    .user_lo = 0x10000, .user_hi = 0x800000000000, .load_bias = 0x555555554000,
+    .user_lo = 0x10000,
+    .user_hi = 0x800000000000,
+    .load_bias = 0x555555554000,
 };
 
 /* ---- Checking ------------------------------------------------------------ */
@@ -150,24 +185,22 @@ static const char *current_test;
 static int failures;
 static bool error_tested[ELF_ERR_COUNT]; /* some parse expected and got it */
 
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
-            fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__, __LINE__, \
-                    current_test, #cond);                                        \
-            failures++;                                                          \
-        }                                                                        \
+#define CHECK(cond)                                                                                    \
+    do {                                                                                               \
+        if (!(cond)) {                                                                                 \
+            fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__, __LINE__, current_test, #cond); \
+            failures++;                                                                                \
+        }                                                                                              \
     } while (0)
 
-#define CHECK_EQ(actual, expected)                                                  \
-    do {                                                                            \
-        uint64_t actual_ = (uint64_t)(actual), expected_ = (uint64_t)(expected);    \
-        if (actual_ != expected_) {                                                 \
-            fprintf(stderr, "%s:%d: %s: %s == %#llx, expected %#llx\n", __FILE__,   \
-                    __LINE__, current_test, #actual, (unsigned long long)actual_,   \
-                    (unsigned long long)expected_);                                 \
-            failures++;                                                             \
-        }                                                                           \
+#define CHECK_EQ(actual, expected)                                                                        \
+    do {                                                                                                  \
+        uint64_t actual_ = (uint64_t)(actual), expected_ = (uint64_t)(expected);                          \
+        if (actual_ != expected_) {                                                                       \
+            fprintf(stderr, "%s:%d: %s: %s == %#llx, expected %#llx\n", __FILE__, __LINE__, current_test, \
+                    #actual, (unsigned long long)actual_, (unsigned long long)expected_);                 \
+            failures++;                                                                                   \
+        }                                                                                                 \
     } while (0)
 
 static void fail_at(int line, const char *what, const char *detail)
@@ -182,8 +215,7 @@ static void fail_at(int line, const char *what, const char *detail)
  * keeps every invariant.
  */
 static struct elf_image parse_bytes(int line, const uint8_t *bytes, size_t size,
-                                    const struct elf_limits *limits,
-                                    enum elf_error expected)
+                                    const struct elf_limits *limits, enum elf_error expected)
 {
     uint8_t *allocation = malloc(size + 1);
     if (allocation == NULL) {
@@ -199,8 +231,8 @@ static struct elf_image parse_bytes(int line, const uint8_t *bytes, size_t size,
     enum elf_error err = elf64_image_parse(file, size, limits, &out);
     if (err != expected) {
         char detail[160];
-        snprintf(detail, sizeof detail, "got %d (%s), expected %d (%s)", err,
-                 elf_error_name(err), expected, elf_error_name(expected));
+        snprintf(detail, sizeof detail, "got %d (%s), expected %d (%s)", err, elf_error_name(err), expected,
+                 elf_error_name(expected));
         fail_at(line, "parse: ", detail);
     } else if (err != ELF_OK) {
         error_tested[err] = true;
@@ -216,8 +248,7 @@ static struct elf_image parse_bytes(int line, const uint8_t *bytes, size_t size,
     return out;
 }
 
-static struct elf_image parse_expect(int line, const struct elf_builder *b,
-                                     const struct elf_limits *limits,
+static struct elf_image parse_expect(int line, const struct elf_builder *b, const struct elf_limits *limits,
                                      enum elf_error expected)
 {
     return parse_bytes(line, b->bytes, b->size, limits, expected);
@@ -225,9 +256,8 @@ static struct elf_image parse_expect(int line, const struct elf_builder *b,
 
 #define EXPECT(b, limits, expected) parse_expect(__LINE__, (b), (limits), (expected))
 
-static void check_segment(int line, const struct elf_segment *seg, uint64_t vaddr,
-                          uint64_t memsz, uint64_t file_offset, uint64_t filesz,
-                          uint32_t flags, uint32_t page_sharing)
+static void check_segment(int line, const struct elf_segment *seg, uint64_t vaddr, uint64_t memsz,
+                          uint64_t file_offset, uint64_t filesz, uint32_t flags, uint32_t page_sharing)
 {
     if (seg->vaddr != vaddr || seg->memsz != memsz || seg->file_offset != file_offset ||
         seg->filesz != filesz || seg->flags != flags || seg->page_sharing != page_sharing) {
@@ -235,8 +265,8 @@ static void check_segment(int line, const struct elf_segment *seg, uint64_t vadd
         snprintf(detail, sizeof detail,
                  "vaddr %#llx memsz %#llx offset %#llx filesz %#llx flags %u sharing %u",
                  (unsigned long long)seg->vaddr, (unsigned long long)seg->memsz,
-                 (unsigned long long)seg->file_offset, (unsigned long long)seg->filesz,
-                 seg->flags, seg->page_sharing);
+                 (unsigned long long)seg->file_offset, (unsigned long long)seg->filesz, seg->flags,
+                 seg->page_sharing);
         fail_at(line, "unexpected segment: ", detail);
     }
 }
@@ -255,7 +285,7 @@ static void test_error_names(void)
             CHECK(strcmp(name, elf_error_name((enum elf_error)other)) != 0);
     }
     CHECK(strcmp(elf_error_name(ELF_ERR_COUNT), "unknown ELF error") == 0);
-    CHECK(strcmp(elf_error_name((enum elf_error)-1), "unknown ELF error") == 0);
+    CHECK(strcmp(elf_error_name((enum elf_error) - 1), "unknown ELF error") == 0);
     CHECK(strcmp(elf_error_name(ELF_ERR_SEGMENT_MEM_RANGE), "segment outside user memory") == 0);
 }
 
@@ -273,15 +303,20 @@ static void test_invalid_arguments(void)
     CHECK(memcmp(&out, &before, sizeof out) == 0);
 
     struct elf_limits bad;
-    bad = default_limits; bad.user_lo = 0;
+    bad = default_limits;
+    bad.user_lo = 0;
     EXPECT(&b, &bad, ELF_ERR_INVALID_ARGUMENT);
-    bad = default_limits; bad.user_lo = bad.user_hi;
+    bad = default_limits;
+    bad.user_lo = bad.user_hi;
     EXPECT(&b, &bad, ELF_ERR_INVALID_ARGUMENT);
-    bad = default_limits; bad.user_lo = 0x10800;
+    bad = default_limits;
+    bad.user_lo = 0x10800;
     EXPECT(&b, &bad, ELF_ERR_INVALID_ARGUMENT);
-    bad = default_limits; bad.user_hi = 0x7fffffffffff;
+    bad = default_limits;
+    bad.user_hi = 0x7fffffffffff;
     EXPECT(&b, &bad, ELF_ERR_INVALID_ARGUMENT);
-    bad = default_limits; bad.load_bias = 0x10;
+    bad = default_limits;
+    bad.load_bias = 0x10;
     EXPECT(&b, &bad, ELF_ERR_INVALID_ARGUMENT);
 }
 
@@ -300,19 +335,19 @@ static void test_header_errors(void)
         uint64_t value;
         enum elf_error expected;
     } corruptions[] = {
-        {0, 1, 0x7e, ELF_ERR_MAGIC},
-        {3, 1, 'f', ELF_ERR_MAGIC},
-        {4, 1, 1, ELF_ERR_CLASS},           /* ELFCLASS32 */
-        {4, 1, 0, ELF_ERR_CLASS},
-        {5, 1, 2, ELF_ERR_ENDIAN},          /* ELFDATA2MSB */
-        {6, 1, 0, ELF_ERR_VERSION},
-        {E_VERSION, 4, 2, ELF_ERR_VERSION},
-        {E_TYPE, 2, ET_REL, ELF_ERR_TYPE},
-        {E_TYPE, 2, ET_CORE, ELF_ERR_TYPE},
-        {E_TYPE, 2, 0x0102, ELF_ERR_TYPE},  /* ET_EXEC, big endian */
-        {E_MACHINE, 2, 3, ELF_ERR_MACHINE}, /* EM_386 */
-        {E_MACHINE, 2, 183, ELF_ERR_MACHINE}, /* EM_AARCH64 */
-        {7, 1, 3, ELF_OK},                  /* EI_OSABI = GNU is fine */
+        { 0, 1, 0x7e, ELF_ERR_MAGIC },
+        { 3, 1, 'f', ELF_ERR_MAGIC },
+        { 4, 1, 1, ELF_ERR_CLASS }, /* ELFCLASS32 */
+        { 4, 1, 0, ELF_ERR_CLASS },
+        { 5, 1, 2, ELF_ERR_ENDIAN }, /* ELFDATA2MSB */
+        { 6, 1, 0, ELF_ERR_VERSION },
+        { E_VERSION, 4, 2, ELF_ERR_VERSION },
+        { E_TYPE, 2, ET_REL, ELF_ERR_TYPE },
+        { E_TYPE, 2, ET_CORE, ELF_ERR_TYPE },
+        { E_TYPE, 2, 0x0102, ELF_ERR_TYPE },    /* ET_EXEC, big endian */
+        { E_MACHINE, 2, 3, ELF_ERR_MACHINE },   /* EM_386 */
+        { E_MACHINE, 2, 183, ELF_ERR_MACHINE }, /* EM_AARCH64 */
+        { 7, 1, 3, ELF_OK },                    /* EI_OSABI = GNU is fine */
     };
     for (size_t i = 0; i < sizeof corruptions / sizeof corruptions[0]; i++) {
         build_exec(&b);
@@ -357,7 +392,7 @@ static void test_phdr_table_errors(void)
     build_exec(&b);
     set_u16(&b, E_PHNUM, 0);
     EXPECT(&b, &default_limits, ELF_ERR_NO_LOAD_SEGMENT);
-    set_u64(&b, E_PHOFF, UINT64_MAX); /* an empty table may sit anywhere... */
+    set_u64(&b, E_PHOFF, UINT64_MAX);                /* an empty table may sit anywhere... */
     EXPECT(&b, &default_limits, ELF_ERR_PHDR_TABLE); /* ...but not past the end */
 }
 
@@ -483,7 +518,7 @@ static void test_segment_align(void)
     EXPECT(&b, &default_limits, ELF_ERR_SEGMENT_ALIGN);
 
     /* p_align 0, 1, 8 and 4096 with congruent addresses are fine. */
-    static const uint64_t small_aligns[] = {0, 1, 8, 0x1000};
+    static const uint64_t small_aligns[] = { 0, 1, 8, 0x1000 };
     for (size_t i = 0; i < sizeof small_aligns / sizeof small_aligns[0]; i++) {
         build_exec(&b);
         set_u64(&b, phdr_at(1, P_ALIGN), small_aligns[i]);
@@ -521,7 +556,7 @@ static void test_segment_mem_range(void)
     set_u64(&b, phdr_at(0, P_VADDR), 0xf000); /* below user_lo */
     EXPECT(&b, &default_limits, ELF_ERR_SEGMENT_MEM_RANGE);
 
-    struct elf_limits tight = {.user_lo = 0x400000, .user_hi = 0x405000, .load_bias = 0};
+    struct elf_limits tight = { .user_lo = 0x400000, .user_hi = 0x405000, .load_bias = 0 };
     build_exec(&b);
     EXPECT(&b, &tight, ELF_OK); /* ends exactly at user_hi */
     tight.user_hi = 0x404000;
@@ -531,7 +566,7 @@ static void test_segment_mem_range(void)
     EXPECT(&b, &tight, ELF_ERR_SEGMENT_MEM_RANGE);
 
     /* p_vaddr + p_memsz wraps, with limits reaching the top of the space. */
-    struct elf_limits everything = {.user_lo = 0x1000, .user_hi = 0xfffffffffffff000};
+    struct elf_limits everything = { .user_lo = 0x1000, .user_hi = 0xfffffffffffff000 };
     build_exec(&b);
     EXPECT(&b, &everything, ELF_OK);
     set_u64(&b, phdr_at(2, P_VADDR), 0xffffffffffffe000);
@@ -911,26 +946,26 @@ static const struct {
     const char *name;
     void (*run)(void);
 } tests[] = {
-    {"error_names", test_error_names},
-    {"invalid_arguments", test_invalid_arguments},
-    {"header_errors", test_header_errors},
-    {"phdr_table_errors", test_phdr_table_errors},
-    {"interp", test_interp},
-    {"segment_count", test_segment_count},
-    {"segment_file_range", test_segment_file_range},
-    {"segment_filesz", test_segment_filesz},
-    {"segment_align", test_segment_align},
-    {"segment_mem_range", test_segment_mem_range},
-    {"overlap", test_overlap},
-    {"entry", test_entry},
-    {"phdr", test_phdr},
-    {"tls", test_tls},
-    {"good_exec", test_good_exec},
-    {"good_dyn", test_good_dyn},
-    {"page_sharing", test_page_sharing},
-    {"sorting", test_sorting},
-    {"out_untouched", test_out_untouched},
-    {"every_error_code_tested", test_every_error_code_tested},
+    { "error_names", test_error_names },
+    { "invalid_arguments", test_invalid_arguments },
+    { "header_errors", test_header_errors },
+    { "phdr_table_errors", test_phdr_table_errors },
+    { "interp", test_interp },
+    { "segment_count", test_segment_count },
+    { "segment_file_range", test_segment_file_range },
+    { "segment_filesz", test_segment_filesz },
+    { "segment_align", test_segment_align },
+    { "segment_mem_range", test_segment_mem_range },
+    { "overlap", test_overlap },
+    { "entry", test_entry },
+    { "phdr", test_phdr },
+    { "tls", test_tls },
+    { "good_exec", test_good_exec },
+    { "good_dyn", test_good_dyn },
+    { "page_sharing", test_page_sharing },
+    { "sorting", test_sorting },
+    { "out_untouched", test_out_untouched },
+    { "every_error_code_tested", test_every_error_code_tested },
 };
 
 static int run_unit_tests(void)
@@ -941,8 +976,7 @@ static int run_unit_tests(void)
         int failures_before = failures;
         current_test = tests[i].name;
         tests[i].run();
-        printf("%s %zu - %s\n", failures == failures_before ? "ok" : "not ok", i + 1,
-               tests[i].name);
+        printf("%s %zu - %s\n", failures == failures_before ? "ok" : "not ok", i + 1, tests[i].name);
     }
     return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
@@ -979,23 +1013,21 @@ static uint8_t *read_file(const char *path, size_t *size)
 static void print_image(const struct elf_image *img)
 {
     printf("  type %s, entry %#llx, phdr at %#llx, %u segments, %llu pages\n",
-           img->type == ELF_TYPE_DYN ? "ET_DYN" : "ET_EXEC",
-           (unsigned long long)img->entry, (unsigned long long)img->phdr_vaddr,
-           img->nsegments, (unsigned long long)img->page_count);
+           img->type == ELF_TYPE_DYN ? "ET_DYN" : "ET_EXEC", (unsigned long long)img->entry,
+           (unsigned long long)img->phdr_vaddr, img->nsegments, (unsigned long long)img->page_count);
     for (unsigned i = 0; i < img->nsegments; i++) {
         const struct elf_segment *s = &img->segments[i];
-        printf("  %#14llx +%#-9llx file %#-9llx +%#-9llx %c%c%c%s%s\n",
-               (unsigned long long)s->vaddr, (unsigned long long)s->memsz,
-               (unsigned long long)s->file_offset, (unsigned long long)s->filesz,
-               s->flags & ELF_SEG_R ? 'r' : '-', s->flags & ELF_SEG_W ? 'w' : '-',
-               s->flags & ELF_SEG_X ? 'x' : '-',
+        printf("  %#14llx +%#-9llx file %#-9llx +%#-9llx %c%c%c%s%s\n", (unsigned long long)s->vaddr,
+               (unsigned long long)s->memsz, (unsigned long long)s->file_offset,
+               (unsigned long long)s->filesz, s->flags & ELF_SEG_R ? 'r' : '-',
+               s->flags & ELF_SEG_W ? 'w' : '-', s->flags & ELF_SEG_X ? 'x' : '-',
                s->page_sharing & ELF_SHARES_FIRST_PAGE ? " shares-first-page" : "",
                s->page_sharing & ELF_SHARES_LAST_PAGE ? " shares-last-page" : "");
     }
     if (img->tls.memsz != 0)
-        printf("  tls %#llx filesz %#llx memsz %#llx align %llu\n",
-               (unsigned long long)img->tls.vaddr, (unsigned long long)img->tls.filesz,
-               (unsigned long long)img->tls.memsz, (unsigned long long)img->tls_align);
+        printf("  tls %#llx filesz %#llx memsz %#llx align %llu\n", (unsigned long long)img->tls.vaddr,
+               (unsigned long long)img->tls.filesz, (unsigned long long)img->tls.memsz,
+               (unsigned long long)img->tls_align);
 }
 
 /*
@@ -1021,8 +1053,9 @@ static int run_file_test(int argc, char **argv)
         else if (argv[i][0] != '-' && path == NULL)
             path = argv[i];
         else {
-            fprintf(stderr, "usage: %s [--optional] [--expect=exec|dyn|loadable|"
-                            "loadable-or-interp] [--tls] [--shares-pages] FILE\n",
+            fprintf(stderr,
+                    "usage: %s [--optional] [--expect=exec|dyn|loadable|"
+                    "loadable-or-interp] [--tls] [--shares-pages] FILE\n",
                     argv[0]);
             return 2;
         }

@@ -12,8 +12,8 @@ __thread uint64_t tls_scratch[8];
 #endif
 
 static const char message[] = "kumiki elf64 test program";
-uint64_t data_word = 7;     /* .data */
-uint64_t bss_words[512];    /* .bss, more than a page */
+uint64_t data_word = 7;  /* .data */
+uint64_t bss_words[512]; /* .bss, more than a page */
 
 void _start(void);
 

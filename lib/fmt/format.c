@@ -62,8 +62,12 @@ void format_v(format_put_fn put, void *ctx, const char *fmt, va_list ap)
             }
             break;
         }
-        case 'u': put_unsigned(put, ctx, longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, width, pad); break;
-        case 'x': put_unsigned(put, ctx, longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, width, pad); break;
+        case 'u':
+            put_unsigned(put, ctx, longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, width, pad);
+            break;
+        case 'x':
+            put_unsigned(put, ctx, longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, width, pad);
+            break;
         case 'p':
             put(ctx, "0x", 2);
             put_unsigned(put, ctx, (uint64_t)(uintptr_t)va_arg(ap, void *), 16, 16, '0');
@@ -105,7 +109,7 @@ static void buffer_put(void *ctx, const char *text, size_t len)
 
 size_t format_to_buffer(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct buffer b = {buf, size, 0};
+    struct buffer b = { buf, size, 0 };
     format_v(buffer_put, &b, fmt, ap);
     if (size)
         buf[b.used < size ? b.used : size - 1] = '\0';

@@ -26,7 +26,7 @@ static void buffered_put(void *ctx, const char *text, size_t len)
 
 void uprintf(const char *fmt, ...)
 {
-    struct line_buffer b = {.used = 0};
+    struct line_buffer b = { .used = 0 };
     va_list ap;
     va_start(ap, fmt);
     format_v(buffered_put, &b, fmt, ap);

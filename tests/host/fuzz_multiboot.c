@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct boot_info info;
-    struct phys_reader reader = {.read = read_input};
+    struct phys_reader reader = { .read = read_input };
     unsigned index;
     memory = data;
     memory_size = size;

@@ -18,11 +18,11 @@ static size_t fmt(size_t size, const char *f, ...)
     return n;
 }
 
-#define EXPECT(want, ...)                                                                    \
-    do {                                                                                     \
-        size_t n = fmt(sizeof(out), __VA_ARGS__);                                            \
-        CHECK(strcmp(out, want) == 0);                                                       \
-        CHECK(n == strlen(want));                                                            \
+#define EXPECT(want, ...)                         \
+    do {                                          \
+        size_t n = fmt(sizeof(out), __VA_ARGS__); \
+        CHECK(strcmp(out, want) == 0);            \
+        CHECK(n == strlen(want));                 \
     } while (0)
 
 int main(void)

@@ -20,7 +20,7 @@ static bool read_fake(void *ctx, uint64_t phys, void *dst, size_t len)
     return true;
 }
 
-static const struct phys_reader reader = {.read = read_fake};
+static const struct phys_reader reader = { .read = read_fake };
 static struct boot_info info;
 
 static void put32(uint64_t at, uint32_t v)

@@ -61,11 +61,11 @@ static void gdt_init(void)
     tss.ist[IST_EMERGENCY - 1] = (uint64_t)(emergency_stack + sizeof(emergency_stack));
     uint64_t base = (uint64_t)&tss;
     uint64_t limit = sizeof(tss) - 1;
-    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+             (((base >> 24) & 0xff) << 56);
     gdt[6] = base >> 32;
 
-    struct descriptor_pointer p = {.limit = sizeof(gdt) - 1, .base = (uint64_t)gdt};
+    struct descriptor_pointer p = { .limit = sizeof(gdt) - 1, .base = (uint64_t)gdt };
     load_gdt(&p);
     load_task_register(SEL_TSS);
 }
@@ -84,7 +84,7 @@ static void idt_init(void)
             .offset_high = handler >> 32,
         };
     }
-    struct descriptor_pointer p = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
+    struct descriptor_pointer p = { .limit = sizeof(idt) - 1, .base = (uint64_t)idt };
     load_idt(&p);
 }
 
@@ -104,8 +104,13 @@ static void syscall_init(void)
  * itself is built with -mgeneral-regs-only and never touches it. */
 static void fpu_init(void)
 {
-    enum { CR0_MP = 1u << 1, CR0_EM = 1u << 2, CR0_TS = 1u << 3, CR4_OSFXSR = 1u << 9,
-           CR4_OSXMMEXCPT = 1u << 10 };
+    enum {
+        CR0_MP = 1u << 1,
+        CR0_EM = 1u << 2,
+        CR0_TS = 1u << 3,
+        CR4_OSFXSR = 1u << 9,
+        CR4_OSXMMEXCPT = 1u << 10
+    };
     write_cr0((read_cr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP);
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 }

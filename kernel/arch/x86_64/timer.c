@@ -13,11 +13,23 @@
 #include <kernel/log.h>
 
 enum {
-    PIC1_CMD = 0x20, PIC1_DATA = 0x21, PIC2_CMD = 0xa0, PIC2_DATA = 0xa1,
-    PIT_CH2 = 0x42, PIT_MODE = 0x43, PIT_GATE = 0x61, PIT_HZ = 1193182,
-    LAPIC_EOI = 0xb0, LAPIC_SVR = 0xf0, LAPIC_LVT_TIMER = 0x320,
-    LAPIC_TIMER_INITIAL = 0x380, LAPIC_TIMER_CURRENT = 0x390, LAPIC_TIMER_DIVIDE = 0x3e0,
-    LAPIC_ENABLE = 1u << 8, LAPIC_TIMER_PERIODIC = 1u << 17, LAPIC_MASKED = 1u << 16,
+    PIC1_CMD = 0x20,
+    PIC1_DATA = 0x21,
+    PIC2_CMD = 0xa0,
+    PIC2_DATA = 0xa1,
+    PIT_CH2 = 0x42,
+    PIT_MODE = 0x43,
+    PIT_GATE = 0x61,
+    PIT_HZ = 1193182,
+    LAPIC_EOI = 0xb0,
+    LAPIC_SVR = 0xf0,
+    LAPIC_LVT_TIMER = 0x320,
+    LAPIC_TIMER_INITIAL = 0x380,
+    LAPIC_TIMER_CURRENT = 0x390,
+    LAPIC_TIMER_DIVIDE = 0x3e0,
+    LAPIC_ENABLE = 1u << 8,
+    LAPIC_TIMER_PERIODIC = 1u << 17,
+    LAPIC_MASKED = 1u << 16,
     CALIBRATION_MS = 1, /* 1193 PIT ticks: 0.1% resolution; this wait is most of the boot time */
 };
 
@@ -52,7 +64,7 @@ static uint32_t lapic_ticks_per_calibration(void)
 {
     uint16_t count = (uint16_t)(PIT_HZ * CALIBRATION_MS / 1000);
     outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
-    outb(PIT_MODE, 0xb0);                          /* channel 2, lo/hi, mode 0 */
+    outb(PIT_MODE, 0xb0);                           /* channel 2, lo/hi, mode 0 */
     outb(PIT_CH2, count & 0xff);
     outb(PIT_CH2, count >> 8);
     lapic_write(LAPIC_TIMER_DIVIDE, 0x3);

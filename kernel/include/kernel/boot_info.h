@@ -42,17 +42,17 @@ struct boot_info {
 
 enum boot_error {
     BOOT_OK = 0,
-    BOOT_ERR_MAGIC,               /* not started by a multiboot1 loader */
-    BOOT_ERR_INFO_UNREADABLE,     /* info structure outside readable memory */
-    BOOT_ERR_NO_MEMORY_MAP,       /* flags bit 6 clear */
+    BOOT_ERR_MAGIC,           /* not started by a multiboot1 loader */
+    BOOT_ERR_INFO_UNREADABLE, /* info structure outside readable memory */
+    BOOT_ERR_NO_MEMORY_MAP,   /* flags bit 6 clear */
     BOOT_ERR_MEMORY_MAP_UNREADABLE,
-    BOOT_ERR_MEMORY_MAP_ENTRY,    /* an entry's size field is too small or runs past the map */
+    BOOT_ERR_MEMORY_MAP_ENTRY, /* an entry's size field is too small or runs past the map */
     BOOT_ERR_TOO_MANY_REGIONS,
     BOOT_ERR_NO_USABLE_MEMORY,
     BOOT_ERR_MODULES_UNREADABLE,
     BOOT_ERR_TOO_MANY_MODULES,
-    BOOT_ERR_MODULE_EMPTY,        /* end <= start */
-    BOOT_ERR_MODULE_OUTSIDE_RAM,  /* not wholly inside available memory: truncated or misplaced */
+    BOOT_ERR_MODULE_EMPTY,       /* end <= start */
+    BOOT_ERR_MODULE_OUTSIDE_RAM, /* not wholly inside available memory: truncated or misplaced */
     BOOT_ERR_MODULE_OVERLAP,
     BOOT_ERR_STRING_UNREADABLE,
 };

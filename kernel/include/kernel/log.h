@@ -22,8 +22,8 @@ void console_write(const char *s, size_t len);
 __attribute__((format(printf, 3, 4))) size_t ksnprintf(char *buf, size_t size, const char *fmt, ...);
 
 #define log_debug(...) log_write(LOG_DEBUG, __VA_ARGS__)
-#define log_info(...) log_write(LOG_INFO, __VA_ARGS__)
-#define log_warn(...) log_write(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_write(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)  log_write(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_write(LOG_ERROR, __VA_ARGS__)
 
 /* Prints the message and exits QEMU with the panic status (see

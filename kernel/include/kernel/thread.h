@@ -23,7 +23,7 @@ enum thread_state { THREAD_INACTIVE, THREAD_RUNNABLE, THREAD_EXITED };
 struct thread_outcome {
     enum { OUTCOME_EXITED, OUTCOME_FAULTED } kind;
     int64_t exit_status;
-    unsigned vector;  /* OUTCOME_FAULTED: exception vector */
+    unsigned vector; /* OUTCOME_FAULTED: exception vector */
     uint64_t error_code, fault_address, rip;
 };
 

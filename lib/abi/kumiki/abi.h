@@ -29,7 +29,7 @@ enum kumiki_error {
     KE_DELETE_FIRST = 8,
     KE_REVOKE_FIRST = 9,
     KE_NOT_ENOUGH_MEMORY = 10,
-    KE_BAD_ADDRESS = 11,     /* user memory not mapped or not accessible */
+    KE_BAD_ADDRESS = 11, /* user memory not mapped or not accessible */
     KE_UNKNOWN_SYSCALL = 12,
 };
 

@@ -1,7 +1,7 @@
 /* execute_data: data pages are mapped no-execute; jumping there faults. */
 #include <kumiki/user.h>
 
-static unsigned char code[16] = {0xc3}; /* ret: harmless if NX were missing */
+static unsigned char code[16] = { 0xc3 }; /* ret: harmless if NX were missing */
 
 int main(const char *cmdline)
 {

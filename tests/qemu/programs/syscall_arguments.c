@@ -39,7 +39,7 @@ int main(const char *cmdline)
     expect("runs off the stack top", write_at(stack_top - 8, 64), KE_BAD_ADDRESS);
     expect("hole below the image", write_at(0x3ff000, 16), KE_BAD_ADDRESS);
 
-    const uint64_t unknown[] = {0, 1, 63, 70, 1000, 0x7fffffff, ~0ull};
+    const uint64_t unknown[] = { 0, 1, 63, 70, 1000, 0x7fffffff, ~0ull };
     for (unsigned i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         char what[48];
         usnprintf(what, sizeof(what), "unknown syscall 0x%lx", (unsigned long)unknown[i]);

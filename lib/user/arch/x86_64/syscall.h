@@ -15,7 +15,7 @@ static inline struct kumiki_syscall_result kumiki_syscall2(uint64_t number, uint
     register uint64_t rdi __asm__("rdi") = a0;
     register uint64_t rsi __asm__("rsi") = a1;
     __asm__ volatile("syscall" : "+r"(rax), "+r"(rdi), "+r"(rsi) : : "rcx", "r11", "memory");
-    return (struct kumiki_syscall_result){rax, rdi};
+    return (struct kumiki_syscall_result){ rax, rdi };
 }
 
 static inline uint64_t kumiki_rdtsc(void)

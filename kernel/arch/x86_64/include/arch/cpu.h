@@ -168,13 +168,13 @@ static inline void load_task_register(uint16_t selector)
 
 /* Model-specific registers used by the kernel (numbers above INT_MAX, so
  * macros rather than enumerators). */
-#define MSR_APIC_BASE 0x1bu
-#define MSR_EFER 0xc0000080u
-#define MSR_STAR 0xc0000081u
-#define MSR_LSTAR 0xc0000082u
-#define MSR_SFMASK 0xc0000084u
-#define MSR_FS_BASE 0xc0000100u
-#define MSR_GS_BASE 0xc0000101u
+#define MSR_APIC_BASE      0x1bu
+#define MSR_EFER           0xc0000080u
+#define MSR_STAR           0xc0000081u
+#define MSR_LSTAR          0xc0000082u
+#define MSR_SFMASK         0xc0000084u
+#define MSR_FS_BASE        0xc0000100u
+#define MSR_GS_BASE        0xc0000101u
 #define MSR_KERNEL_GS_BASE 0xc0000102u
 enum { EFER_SCE = 1u << 0, EFER_LME = 1u << 8, EFER_NXE = 1u << 11 };
 
