@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Runs kidlc on every tests/bad/*.idl and compares its diagnostics.
+
+usage: check_bad_idl.py KIDLC BAD_DIR
+
+Each bad file states what kidlc must print in comment lines, usually at
+its end (so adding one does not move the lines the messages point at):
+
+    // EXPECT: name.idl:7:12: error: unknown type 'fs_stat'
+    // EXPECT: name.idl:3:8: note: ...
+
+The "file:line:column: error|note: message" lines kidlc writes to stderr
+must be exactly these, in order (the source excerpts under them are not
+compared), and kidlc must exit with status 1.  kidlc runs in BAD_DIR on the
+bare file name, so paths in messages are as short as in the expectations.
+Files in subdirectories (imported helpers) are not cases themselves.
+"""
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+EXPECT = "// EXPECT: "
+HEADLINE = re.compile(r"^\S.*:\d+:\d+: (error|note): ")
+
+
+def expected_lines(path):
+    with open(path, encoding="utf-8") as source:
+        return [line[len(EXPECT):].rstrip("\n") for line in source if line.startswith(EXPECT)]
+
+
+def run_case(kidlc, bad_dir, name):
+    """None if the case passes, else a description of the difference."""
+    expected = expected_lines(os.path.join(bad_dir, name))
+    if not expected:
+        return f"{name} has no '{EXPECT.strip()}' line"
+    result = subprocess.run([sys.executable, kidlc, "--check", name], cwd=bad_dir,
+                            capture_output=True, text=True)
+    actual = [line for line in result.stderr.splitlines() if HEADLINE.match(line)]
+    problems = []
+    if result.returncode != 1:
+        problems.append(f"exit status {result.returncode}, expected 1")
+    if actual != expected:
+        problems.append("expected:\n    " + "\n    ".join(expected) +
+                        "\n  got:\n    " + "\n    ".join(actual or ["(nothing)"]) +
+                        ("\n  full stderr:\n" + result.stderr if result.stderr else ""))
+    return "; ".join(problems) or None
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    kidlc, bad_dir = os.path.abspath(sys.argv[1]), sys.argv[2]
+    names = sorted(n for n in os.listdir(bad_dir) if n.endswith(".idl"))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(lambda name: run_case(kidlc, bad_dir, name), names))
+    print(f"1..{len(names)}")
+    failed = 0
+    for number, (name, problem) in enumerate(zip(names, results), 1):
+        if problem is None:
+            print(f"ok {number} {name}")
+        else:
+            failed += 1
+            print(f"not ok {number} {name}: {problem}")
+    return 1 if failed or not names else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
