@@ -3,16 +3,17 @@
  * Order matters: the console first (so every later failure can be told),
  * then descriptor tables (so a fault is reported, not a triple fault), then
  * the boot information (read through the boot window, before anything is
- * allocated over it), memory, paging, the timer, and the first program. */
+ * allocated over it), memory, paging, the timer, and the root task. */
 #include <arch/arch.h>
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <kernel/boot_info.h>
 #include <kernel/log.h>
 #include <kernel/pmem.h>
-#include <kernel/program_runner.h>
+#include <kernel/irq.h>
+#include <kernel/root_task.h>
 #include <kernel/string.h>
-#include <kernel/thread.h>
+#include <kernel/tcb.h>
 
 NORETURN void kernel_main(void);
 
@@ -64,6 +65,17 @@ static void read_boot_information(void)
                  (void *)boot_info.modules[i].start, boot_info.modules[i].cmdline);
 }
 
+/* Ports the kernel drives itself are never issued to user space: the
+ * interrupt controllers, COM1 (the kernel log, until a serial driver takes
+ * it over) and the debug-exit port. */
+static void reserve_kernel_ports(void)
+{
+    ioport_reserve(0x20, 0x21);
+    ioport_reserve(0xa0, 0xa1);
+    ioport_reserve(0x3f8, 0x3ff);
+    ioport_reserve(0xf4, 0xf7);
+}
+
 NORETURN void kernel_main(void)
 {
     arch_serial_init();
@@ -78,6 +90,7 @@ NORETURN void kernel_main(void)
              (unsigned long)(pmem_free_bytes() / 1024));
 
     arch_timer_init(sched_tick_hz());
-    program_runner_start(&boot_info);
+    reserve_kernel_ports();
+    root_task_create(&boot_info);
     sched_exit_to_user();
 }

@@ -65,6 +65,19 @@ paddr_t pmem_alloc_frame_below(paddr_t limit)
     return 0;
 }
 
+paddr_t pmem_alloc_aligned(uint64_t size, uint64_t align)
+{
+    for (unsigned i = 0; i < range_count; i++) {
+        paddr_t start = ALIGN_UP(ranges[i].start, align);
+        if (start < ranges[i].start || start >= ranges[i].end || size > ranges[i].end - start)
+            continue;
+        subtract(start, start + size);
+        memset(phys_to_virt(start), 0, size);
+        return start;
+    }
+    return 0;
+}
+
 paddr_t pmem_alloc_frame(void)
 {
     return pmem_alloc_frame_below(UINT64_MAX);

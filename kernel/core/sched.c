@@ -1,72 +1,66 @@
-/* kernel/core/sched.c — fixed-priority round-robin scheduling (thread.h). */
+/* kernel/core/sched.c — fixed-priority round-robin scheduling (tcb.h). */
 #include <arch/arch.h>
 #include <arch/cpu.h>
 #include <arch/paging.h>
 #include <kernel/log.h>
-#include <kernel/program_runner.h>
 #include <kernel/string.h>
-#include <kernel/thread.h>
+#include <kernel/tcb.h>
 
 enum { TICK_HZ = 100 };
 
-struct thread *current_thread;
-static struct thread *ready[256];
+struct tcb *current_thread;
+static struct tcb *ready[256];
 static uint64_t ready_bitmap[4];
 static uint64_t ticks;
 static bool rotate_pending;
-static unsigned next_thread_id = 1;
 
-void thread_init(struct thread *t, const char *name, paddr_t vspace_root, vaddr_t entry, vaddr_t stack,
-                 uint8_t priority)
+void sched_make_runnable(struct tcb *t)
 {
-    memset(t, 0, sizeof(*t));
-    context_init_user(&t->ctx, entry, stack);
-    fpu_state_init(&t->fpu);
-    t->vspace_root = vspace_root;
-    t->priority = priority;
-    t->state = THREAD_INACTIVE;
-    t->id = next_thread_id++;
-    strlcpy_k(t->name, name, sizeof(t->name));
-}
-
-void sched_make_runnable(struct thread *t)
-{
-    if (t->state == THREAD_RUNNABLE)
+    if (t->on_ready_queue)
         return;
-    struct thread **head = &ready[t->priority];
+    struct tcb **head = &ready[t->priority];
     if (*head) {
-        t->next = *head;
-        t->prev = (*head)->prev;
-        (*head)->prev->next = t;
-        (*head)->prev = t;
+        t->ready_next = *head;
+        t->ready_prev = (*head)->ready_prev;
+        (*head)->ready_prev->ready_next = t;
+        (*head)->ready_prev = t;
     } else {
-        t->next = t->prev = t;
+        t->ready_next = t->ready_prev = t;
         *head = t;
     }
     ready_bitmap[t->priority / 64] |= 1ull << (t->priority % 64);
-    t->state = THREAD_RUNNABLE;
+    t->on_ready_queue = true;
     t->slice_left = THREAD_TIME_SLICE;
 }
 
-void sched_remove(struct thread *t)
+void sched_remove(struct tcb *t)
 {
-    if (t->state != THREAD_RUNNABLE)
+    if (!t->on_ready_queue)
         return;
-    struct thread **head = &ready[t->priority];
-    if (t->next == t) {
+    struct tcb **head = &ready[t->priority];
+    if (t->ready_next == t) {
         *head = NULL;
         ready_bitmap[t->priority / 64] &= ~(1ull << (t->priority % 64));
     } else {
-        t->prev->next = t->next;
-        t->next->prev = t->prev;
+        t->ready_prev->ready_next = t->ready_next;
+        t->ready_next->ready_prev = t->ready_prev;
         if (*head == t)
-            *head = t->next;
+            *head = t->ready_next;
     }
-    t->next = t->prev = NULL;
-    t->state = THREAD_INACTIVE;
+    t->ready_next = t->ready_prev = NULL;
+    t->on_ready_queue = false;
 }
 
-static struct thread *highest_ready(void)
+void thread_set_state(struct tcb *t, enum thread_state state)
+{
+    t->state = state;
+    if (state == THREAD_RUNNABLE)
+        sched_make_runnable(t);
+    else
+        sched_remove(t);
+}
+
+static struct tcb *highest_ready(void)
 {
     for (int word = 3; word >= 0; word--)
         if (ready_bitmap[word])
@@ -77,11 +71,16 @@ static struct thread *highest_ready(void)
 void sched_tick(void)
 {
     ticks++;
-    struct thread *t = current_thread;
-    if (t && t->state == THREAD_RUNNABLE && --t->slice_left == 0) {
+    struct tcb *t = current_thread;
+    if (t && t->on_ready_queue && --t->slice_left == 0) {
         t->slice_left = THREAD_TIME_SLICE;
         rotate_pending = true;
     }
+}
+
+void sched_yield(void)
+{
+    rotate_pending = true;
 }
 
 uint64_t sched_ticks(void)
@@ -94,15 +93,16 @@ unsigned sched_tick_hz(void)
     return TICK_HZ;
 }
 
-static NORETURN void switch_to(struct thread *t)
+NORETURN void sched_switch_now(struct tcb *t)
 {
     if (t != current_thread) {
-        struct thread *prev = current_thread;
-        if (prev && prev->state != THREAD_EXITED)
+        struct tcb *prev = current_thread;
+        if (prev)
             fpu_save(&prev->fpu);
         fpu_restore(&t->fpu);
-        paging_activate(t->vspace_root);
+        paging_activate(t->vspace_phys);
         wrmsr(MSR_FS_BASE, t->fs_base);
+        wrmsr(MSR_GS_BASE, t->ipc_buffer_address);
         context_set_save_area(&t->ctx);
         current_thread = t;
     }
@@ -112,20 +112,13 @@ static NORETURN void switch_to(struct thread *t)
 NORETURN void sched_exit_to_user(void)
 {
     for (;;) {
-        struct thread *cur = current_thread;
-        if (rotate_pending && cur && cur->state == THREAD_RUNNABLE && ready[cur->priority] == cur)
-            ready[cur->priority] = cur->next; /* round robin: the next one at this level */
+        struct tcb *cur = current_thread;
+        if (rotate_pending && cur && cur->on_ready_queue && ready[cur->priority] == cur)
+            ready[cur->priority] = cur->ready_next; /* round robin: the next one at this level */
         rotate_pending = false;
-        struct thread *next = highest_ready();
+        struct tcb *next = highest_ready();
         if (next)
-            switch_to(next);
+            sched_switch_now(next);
         arch_idle_wait(); /* interrupts only here and in user mode */
     }
-}
-
-void thread_stop(struct thread *t, const struct thread_outcome *outcome)
-{
-    sched_remove(t);
-    t->state = THREAD_EXITED;
-    program_runner_thread_ended(t, outcome);
 }

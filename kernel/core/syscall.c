@@ -1,16 +1,148 @@
-/* kernel/core/syscall.c — the system-call dispatcher.
+/* kernel/core/syscall.c — the system-call dispatcher and object invocation.
  *
- * Each call decodes and checks every argument before it changes anything;
- * a bad argument yields an error code in rax and no other effect. */
+ * Path: entry.S syscall_entry -> syscall_from_user -> (IPC | invocation |
+ * debug) -> sched_exit_to_user.  Each handler checks every argument before
+ * it changes anything; a bad argument yields an error code in rax. */
 #include <arch/arch.h>
+#include <kernel/cspace.h>
+#include <kernel/fastpath.h>
+#include <kernel/invocation.h>
+#include <kernel/ipc.h>
 #include <kernel/log.h>
-#include <kernel/thread.h>
+#include <kernel/tcb.h>
 #include <kernel/usercopy.h>
-#include <kumiki/abi.h>
 
 void syscall_from_user(struct user_context *ctx);
 
-static enum kumiki_error debug_write(struct thread *t, vaddr_t buf, uint64_t len)
+uint64_t invocation_word(const struct invocation *inv, unsigned index)
+{
+    return index < inv->length ? message_word(inv->caller, index) : 0;
+}
+
+void invocation_set_result(struct invocation *inv, unsigned index, uint64_t value)
+{
+    message_set_word(inv->caller, index, value);
+    if (index + 1 > inv->results)
+        inv->results = index + 1;
+}
+
+static uint64_t dispatch_invocation(struct invocation *inv)
+{
+    const struct cap *cap = &inv->service->cap;
+    if (!cap_has_rights(cap, kumiki_method_right(cap->type, inv->label)))
+        return KE_MISSING_RIGHT;
+    switch (cap->type) {
+    case KUMIKI_OBJ_UNTYPED: return untyped_invoke(inv);
+    case KUMIKI_OBJ_CNODE: return cnode_invoke(inv);
+    case KUMIKI_OBJ_TCB: return tcb_invoke(inv);
+    case KUMIKI_OBJ_FRAME:
+    case KUMIKI_OBJ_LARGE_FRAME:
+    case KUMIKI_OBJ_PAGE_TABLE:
+    case KUMIKI_OBJ_PAGE_DIRECTORY:
+    case KUMIKI_OBJ_PDPT:
+    case KUMIKI_OBJ_PML4: return vspace_invoke(inv);
+    case KUMIKI_OBJ_IRQ_CONTROL:
+    case KUMIKI_OBJ_IRQ_HANDLER: return irq_invoke(inv);
+    case KUMIKI_OBJ_IOPORT_CONTROL:
+    case KUMIKI_OBJ_IOPORT: return ioport_invoke(inv);
+    default: return KE_WRONG_TYPE;
+    }
+}
+
+/* A Call (or Send) on a capability to a kernel object. */
+static void invoke(struct tcb *t, struct cte *service)
+{
+    uint64_t info = t->ctx.rsi;
+    struct invocation inv = {.caller = t, .service = service, .label = kumiki_msginfo_label(info)};
+    unsigned length = (unsigned)kumiki_msginfo_length(info);
+    inv.length = length < message_capacity(t) ? length : message_capacity(t);
+    unsigned extra = (unsigned)kumiki_msginfo_extra_caps(info);
+    uint64_t error = KE_OK;
+    if (extra > KUMIKI_MSG_MAX_CAPS || (extra && !t->ipc_buffer))
+        error = KE_TRUNCATED_MESSAGE;
+    for (unsigned i = 0; !error && i < extra; i++) {
+        struct lookup_result r = cspace_lookup(&t->cspace_root.cap, t->ipc_buffer->caps_or_badges[i], 64, false);
+        if (r.error)
+            error = KE_INVALID_CAPABILITY;
+        inv.caps[i] = r.slot;
+    }
+    inv.extra_caps = extra;
+    if (!error)
+        error = dispatch_invocation(&inv);
+    t->ctx.rax = error;
+    t->ctx.rsi = kumiki_msginfo(0, 0, error ? 0 : inv.results);
+}
+
+static struct cte *lookup_or_fail(struct tcb *t, uint64_t cptr)
+{
+    struct lookup_result r = cspace_lookup(&t->cspace_root.cap, cptr, 64, false);
+    if (r.error || cap_is_null(&r.slot->cap)) {
+        t->ctx.rax = KE_INVALID_CAPABILITY;
+        return NULL;
+    }
+    return r.slot;
+}
+
+static void signal(struct tcb *t, const struct cap *cap)
+{
+    if (!cap_has_rights(cap, KUMIKI_RIGHT_WRITE)) {
+        t->ctx.rax = KE_MISSING_RIGHT;
+        return;
+    }
+    notification_signal((struct notification *)(uintptr_t)cap->object, cap->data);
+    t->ctx.rax = KE_OK;
+}
+
+static void wait(struct tcb *t, const struct cap *cap, bool blocking)
+{
+    if (!cap_has_rights(cap, KUMIKI_RIGHT_READ)) {
+        t->ctx.rax = KE_MISSING_RIGHT;
+        return;
+    }
+    notification_wait(t, (struct notification *)(uintptr_t)cap->object, blocking);
+}
+
+static void send(struct tcb *t, uint64_t number)
+{
+    struct cte *slot = lookup_or_fail(t, t->ctx.rdi);
+    if (!slot)
+        return;
+    switch (slot->cap.type) {
+    case KUMIKI_OBJ_ENDPOINT: ipc_send(t, &slot->cap, number != SYS_NB_SEND, number == SYS_CALL); break;
+    case KUMIKI_OBJ_NOTIFICATION: signal(t, &slot->cap); break;
+    case KUMIKI_OBJ_REPLY: t->ctx.rax = ipc_reply(t, slot); break;
+    default: invoke(t, slot); break;
+    }
+}
+
+static void receive(struct tcb *t, uint64_t cptr, bool blocking)
+{
+    struct cte *slot = lookup_or_fail(t, cptr);
+    if (!slot)
+        return;
+    switch (slot->cap.type) {
+    case KUMIKI_OBJ_ENDPOINT: ipc_receive(t, &slot->cap, blocking); break;
+    case KUMIKI_OBJ_NOTIFICATION: wait(t, &slot->cap, blocking); break;
+    default: t->ctx.rax = KE_WRONG_TYPE; break;
+    }
+}
+
+static void notification_call(struct tcb *t, uint64_t number)
+{
+    struct cte *slot = lookup_or_fail(t, t->ctx.rdi);
+    if (!slot)
+        return;
+    if (slot->cap.type != KUMIKI_OBJ_NOTIFICATION) {
+        t->ctx.rax = KE_WRONG_TYPE;
+        return;
+    }
+    if (number == SYS_SIGNAL)
+        signal(t, &slot->cap);
+    else
+        wait(t, &slot->cap, number == SYS_WAIT);
+}
+
+static uint64_t debug_write(struct tcb *t, vaddr_t buf, uint64_t len)
 {
     if (len > KUMIKI_DEBUG_WRITE_MAX)
         return KE_RANGE;
@@ -27,28 +159,64 @@ static enum kumiki_error debug_write(struct thread *t, vaddr_t buf, uint64_t len
     return KE_OK;
 }
 
-static void set_result(struct user_context *ctx, enum kumiki_error error, uint64_t value)
+static void set_value(struct tcb *t, uint64_t value)
 {
-    syscall_set_result(ctx, error);
-    ctx->rdi = value;
+    t->ctx.rax = KE_OK;
+    t->ctx.rdi = value;
+}
+
+static void debug_call(struct tcb *t, uint64_t number)
+{
+    switch (number) {
+    case SYS_DEBUG_NULL: t->ctx.rax = KE_OK; break;
+    case SYS_DEBUG_WRITE: t->ctx.rax = debug_write(t, t->ctx.rdi, t->ctx.rsi); break;
+    case SYS_DEBUG_TICKS: set_value(t, sched_ticks()); break;
+    case SYS_DEBUG_BOOT_TSC: set_value(t, arch_boot_entry_tsc()); break;
+    case SYS_DEBUG_TICK_HZ: set_value(t, sched_tick_hz()); break;
+    case SYS_DEBUG_CAP_IDENTIFY: {
+        struct lookup_result r = cspace_lookup(&t->cspace_root.cap, t->ctx.rdi, 64, false);
+        set_value(t, r.error ? 0 : r.slot->cap.type);
+        break;
+    }
+    case SYS_DEBUG_HALT:
+        kprintf("[kernel] halt requested by thread %u '%s' (code %lu)\n", t->id, tcb_name(t), t->ctx.rdi);
+        arch_debug_exit((uint8_t)t->ctx.rdi);
+    default: fault_unknown_syscall(t); break;
+    }
 }
 
 void syscall_from_user(struct user_context *ctx)
 {
-    struct thread *t = current_thread;
-    switch (syscall_number(ctx)) {
-    case SYS_DEBUG_NULL: set_result(ctx, KE_OK, 0); break;
-    case SYS_DEBUG_WRITE: set_result(ctx, debug_write(t, syscall_arg(ctx, 0), syscall_arg(ctx, 1)), 0); break;
-    case SYS_DEBUG_EXIT: {
-        struct thread_outcome outcome = { .kind = OUTCOME_EXITED,
-                                          .exit_status = (int64_t)syscall_arg(ctx, 0) };
-        thread_stop(t, &outcome);
-        break;
+    struct tcb *t = current_thread;
+    (void)ctx;
+    if (t->foreign_abi) {
+        fault_unknown_syscall(t);
+        sched_exit_to_user();
     }
-    case SYS_DEBUG_TICKS: set_result(ctx, KE_OK, sched_ticks()); break;
-    case SYS_DEBUG_BOOT_TSC: set_result(ctx, KE_OK, arch_boot_entry_tsc()); break;
-    case SYS_DEBUG_TICK_HZ: set_result(ctx, KE_OK, sched_tick_hz()); break;
-    default: set_result(ctx, KE_UNKNOWN_SYSCALL, 0); break;
+    uint64_t number = t->ctx.rax;
+    switch (number) {
+    case SYS_CALL:
+        fastpath_call(t); /* returns only when the fast path does not apply */
+        send(t, number);
+        break;
+    case SYS_SEND:
+    case SYS_NB_SEND: send(t, number); break;
+    case SYS_RECV:
+    case SYS_NB_RECV: receive(t, t->ctx.rdi, number == SYS_RECV); break;
+    case SYS_REPLY: t->ctx.rax = ipc_reply(t, NULL); break;
+    case SYS_REPLY_RECV:
+        fastpath_reply_recv(t);
+        ipc_reply(t, NULL);
+        receive(t, t->ctx.rdi, true);
+        break;
+    case SYS_YIELD:
+        t->ctx.rax = KE_OK;
+        sched_yield();
+        break;
+    case SYS_SIGNAL:
+    case SYS_WAIT:
+    case SYS_POLL: notification_call(t, number); break;
+    default: debug_call(t, number); break;
     }
     sched_exit_to_user();
 }

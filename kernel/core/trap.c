@@ -1,15 +1,17 @@
 /* kernel/core/trap.c — interrupts and exceptions, after entry.S.
  *
  * From user mode: an interrupt is handled and the scheduler picks who runs
- * next; an exception is the thread's fault: reported with its registers and
- * handed to the thread's supervisor (later: delivered as fault IPC).
+ * next; an exception is the thread's fault, delivered as IPC to its fault
+ * handler (or, with none, reported and the thread suspended).
  * From kernel mode: only the idle loop takes interrupts; an exception there
  * is a kernel bug and panics with the registers. */
 #include <arch/arch.h>
 #include <arch/cpu.h>
 #include <arch/vectors.h>
+#include <kernel/fastpath.h>
+#include <kernel/irq.h>
 #include <kernel/log.h>
-#include <kernel/thread.h>
+#include <kernel/tcb.h>
 
 void trap_from_user(struct user_context *ctx);
 void trap_from_kernel(struct user_context *frame);
@@ -26,49 +28,45 @@ static void dump_registers(const struct user_context *c)
 
 static bool handle_interrupt(unsigned vector)
 {
-    switch (vector) {
-    case VECTOR_TIMER:
+    if (vector == VECTOR_TIMER) {
         arch_interrupt_ack();
         sched_tick();
         return true;
-    case VECTOR_SPURIOUS: return true; /* no EOI for spurious interrupts */
-    default:
-        if (vector >= VECTOR_PIC_BASE && vector < VECTOR_PIC_BASE + 16)
-            return true; /* a masked 8259 line glitched: nothing to acknowledge */
-        if (vector >= VECTOR_FIRST_EXTERNAL) {
-            arch_interrupt_ack();
-            log_warn("unexpected interrupt vector %u", vector);
-            return true;
-        }
-        return false;
     }
+    if (vector == VECTOR_SPURIOUS)
+        return true; /* no EOI for spurious interrupts */
+    if (vector >= VECTOR_PIC_BASE && vector < VECTOR_PIC_BASE + 16) {
+        irq_deliver(vector - VECTOR_PIC_BASE);
+        return true;
+    }
+    if (vector >= VECTOR_FIRST_EXTERNAL) {
+        arch_interrupt_ack();
+        log_warn("unexpected interrupt vector %u", vector);
+        return true;
+    }
+    return false;
 }
 
-static void user_exception(struct thread *t, unsigned vector)
+static void user_exception(struct tcb *t, unsigned vector)
 {
     struct user_context *c = &t->ctx;
-    struct thread_outcome outcome = {
-        .kind = OUTCOME_FAULTED,
-        .vector = vector,
-        .error_code = c->error_code,
-        .fault_address = vector == VECTOR_PAGE_FAULT ? read_cr2() : 0,
-        .rip = c->rip,
-    };
-    if (vector == VECTOR_PAGE_FAULT)
-        log_warn("thread %u '%s': page fault at %p (%s, %s, %s) rip %p", t->id, t->name,
-                 (void *)outcome.fault_address, c->error_code & PF_WRITE ? "write" : "read",
-                 c->error_code & PF_FETCH ? "instruction fetch" : "data",
-                 c->error_code & PF_PRESENT ? "protection" : "not present", (void *)c->rip);
-    else
-        log_warn("thread %u '%s': %s (%s, vector %u) error code 0x%lx rip %p", t->id, t->name,
-                 vector_name(vector), vector_mnemonic(vector), vector, c->error_code, (void *)c->rip);
-    dump_registers(c);
-    thread_stop(t, &outcome);
+    if (vector == VECTOR_PAGE_FAULT) {
+        uint64_t address = read_cr2();
+        log_debug("thread %u '%s': page fault at %p (%s, %s, %s) rip %p", t->id, tcb_name(t), (void *)address,
+                  c->error_code & PF_WRITE ? "write" : "read",
+                  c->error_code & PF_FETCH ? "instruction fetch" : "data",
+                  c->error_code & PF_PRESENT ? "protection" : "not present", (void *)c->rip);
+        fault_vm(t, address, c->error_code);
+        return;
+    }
+    log_debug("thread %u '%s': %s (%s, vector %u) error code 0x%lx rip %p", t->id, tcb_name(t),
+              vector_name(vector), vector_mnemonic(vector), vector, c->error_code, (void *)c->rip);
+    fault_user_exception(t, vector, c->error_code);
 }
 
 void trap_from_user(struct user_context *ctx)
 {
-    struct thread *t = current_thread;
+    struct tcb *t = current_thread;
     /* NMI and #MC arrive on the emergency stack, not in the TCB. */
     if (ctx != &t->ctx)
         t->ctx = *ctx;

@@ -3,17 +3,19 @@
 #include <kernel/string.h>
 #include <kernel/usercopy.h>
 
-bool user_range_accessible(const struct thread *t, vaddr_t addr, size_t len, bool write)
+bool user_range_accessible(const struct tcb *t, vaddr_t addr, size_t len, bool write)
 {
     if (len == 0)
         return true;
+    if (!t->vspace_phys)
+        return false;
     vaddr_t last;
     if (__builtin_add_overflow(addr, len - 1, &last))
         return false;
     for (vaddr_t page = ALIGN_DOWN(addr, PAGE_SIZE);; page += PAGE_SIZE) {
         paddr_t frame;
         unsigned rights;
-        if (!paging_lookup_user_page(t->vspace_root, page, &frame, &rights))
+        if (!paging_lookup_user_page(t->vspace_phys, page, &frame, &rights))
             return false;
         if (write && !(rights & VM_WRITE))
             return false;
@@ -22,7 +24,7 @@ bool user_range_accessible(const struct thread *t, vaddr_t addr, size_t len, boo
     }
 }
 
-bool user_read(const struct thread *t, vaddr_t addr, void *dst, size_t len)
+bool user_read(const struct tcb *t, vaddr_t addr, void *dst, size_t len)
 {
     if (!user_range_accessible(t, addr, len, false))
         return false;
@@ -30,7 +32,7 @@ bool user_read(const struct thread *t, vaddr_t addr, void *dst, size_t len)
     while (len) {
         paddr_t frame;
         unsigned rights;
-        paging_lookup_user_page(t->vspace_root, ALIGN_DOWN(addr, PAGE_SIZE), &frame, &rights);
+        paging_lookup_user_page(t->vspace_phys, ALIGN_DOWN(addr, PAGE_SIZE), &frame, &rights);
         size_t offset = addr % PAGE_SIZE, chunk = PAGE_SIZE - offset;
         if (chunk > len)
             chunk = len;

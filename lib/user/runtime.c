@@ -1,44 +1,73 @@
-/* lib/user/runtime.c — entry, system-call wrappers and string helpers. */
+/* lib/user/runtime.c — entry, exit, debug calls and string helpers. */
 #include "arch/x86_64/syscall.h"
+#include <kumiki/ipc.h>
+#include <kumiki/program.h>
 #include <kumiki/user.h>
 
-__attribute__((noreturn)) void kumiki_start(const char *cmdline);
+__attribute__((noreturn)) void kumiki_start(const char *argument);
 
-__attribute__((noreturn)) void kumiki_start(const char *cmdline)
+uint64_t kumiki_start_argument;
+
+__attribute__((noreturn)) void kumiki_start(const char *argument)
 {
-    kumiki_exit(main(cmdline));
+    kumiki_start_argument = (uint64_t)argument;
+    kumiki_exit(main(argument));
 }
 
-enum kumiki_error kumiki_debug_write(const void *buf, size_t len)
+const struct kumiki_bootinfo *kumiki_bootinfo(void)
 {
-    return (enum kumiki_error)kumiki_syscall2(SYS_DEBUG_WRITE, (uint64_t)buf, len).error;
+    const struct kumiki_bootinfo *bi = (const struct kumiki_bootinfo *)kumiki_start_argument;
+    return bi && bi->magic == KUMIKI_BOOTINFO_MAGIC ? bi : NULL;
 }
 
+uint64_t kumiki_debug_write(const void *buf, size_t len)
+{
+    return kumiki_syscall2(SYS_DEBUG_WRITE, (uint64_t)buf, len, NULL);
+}
+
+/* A program tells its supervisor; the root task (which has none) ends the
+ * machine's run instead: 0x10 = done, 0x11 = failed (see kernel/exit_codes.h). */
 __attribute__((noreturn)) void kumiki_exit(int status)
 {
-    kumiki_syscall2(SYS_DEBUG_EXIT, (uint64_t)(int64_t)status, 0);
+    if (kumiki_bootinfo())
+        kumiki_syscall2(SYS_DEBUG_HALT, status == 0 ? 0x10 : 0x11, 0, NULL);
+    struct kumiki_msg msg = {.label = KUMIKI_PROGRAM_EXIT, .length = 1, .words = {(uint64_t)(int64_t)status}};
+    kumiki_call(KUMIKI_PROGRAM_CAP_SUPERVISOR, &msg);
     for (;;)
-        __builtin_trap(); /* the kernel never resumes an exited thread */
+        kumiki_yield(); /* the supervisor never replies: it tears us down */
 }
 
-enum kumiki_error kumiki_null(void)
+uint64_t kumiki_null(void)
 {
-    return (enum kumiki_error)kumiki_syscall2(SYS_DEBUG_NULL, 0, 0).error;
+    return kumiki_syscall2(SYS_DEBUG_NULL, 0, 0, NULL);
 }
 
 uint64_t kumiki_ticks(void)
 {
-    return kumiki_syscall2(SYS_DEBUG_TICKS, 0, 0).value;
+    uint64_t v = 0;
+    kumiki_syscall2(SYS_DEBUG_TICKS, 0, 0, &v);
+    return v;
 }
 
 uint64_t kumiki_tick_hz(void)
 {
-    return kumiki_syscall2(SYS_DEBUG_TICK_HZ, 0, 0).value;
+    uint64_t v = 0;
+    kumiki_syscall2(SYS_DEBUG_TICK_HZ, 0, 0, &v);
+    return v;
 }
 
 uint64_t kumiki_boot_tsc(void)
 {
-    return kumiki_syscall2(SYS_DEBUG_BOOT_TSC, 0, 0).value;
+    uint64_t v = 0;
+    kumiki_syscall2(SYS_DEBUG_BOOT_TSC, 0, 0, &v);
+    return v;
+}
+
+uint64_t kumiki_cap_type(kumiki_cptr_t cap)
+{
+    uint64_t v = 0;
+    kumiki_syscall2(SYS_DEBUG_CAP_IDENTIFY, cap, 0, &v);
+    return v;
 }
 
 uint64_t kumiki_read_tsc(void)
@@ -46,12 +75,9 @@ uint64_t kumiki_read_tsc(void)
     return kumiki_rdtsc();
 }
 
-enum kumiki_error kumiki_raw_syscall(uint64_t number, uint64_t a0, uint64_t a1, uint64_t *value)
+uint64_t kumiki_raw_syscall(uint64_t number, uint64_t a0, uint64_t a1, uint64_t *value)
 {
-    struct kumiki_syscall_result r = kumiki_syscall2(number, a0, a1);
-    if (value)
-        *value = r.value;
-    return (enum kumiki_error)r.error;
+    return kumiki_syscall2(number, a0, a1, value);
 }
 
 void *memset(void *dst, int value, size_t len)

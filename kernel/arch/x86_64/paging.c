@@ -6,17 +6,6 @@
 #include <kernel/pmem.h>
 #include <kernel/string.h>
 
-enum {
-    PTE_PRESENT = 1u << 0,
-    PTE_WRITE = 1u << 1,
-    PTE_USER = 1u << 2,
-    PTE_WRITE_THROUGH = 1u << 3,
-    PTE_CACHE_DISABLE = 1u << 4,
-    PTE_LARGE = 1u << 7,
-    PTE_GLOBAL = 1u << 8,
-};
-#define PTE_NO_EXECUTE   (1ull << 63)
-#define PTE_ADDRESS_MASK 0x000ffffffffff000ull
 
 extern uint64_t boot_pml4[512];
 extern uint32_t cpu_has_nx;
@@ -155,22 +144,53 @@ enum vm_error paging_map_user_page(paddr_t root, vaddr_t va, paddr_t frame, unsi
     return VM_OK;
 }
 
+uint64_t *paging_entry(paddr_t root, vaddr_t va, unsigned level)
+{
+    uint64_t *table = table_at(root);
+    for (unsigned l = 3; l > level; l--) {
+        table = next_table(table, va, l, false, true);
+        if (!table)
+            return NULL;
+    }
+    return &table[index_at(va, level)];
+}
+
 bool paging_lookup_user_page(paddr_t root, vaddr_t va, paddr_t *frame, unsigned *rights)
 {
     if (va < USER_BOTTOM || va >= USER_TOP)
         return false;
-    uint64_t *table = table_at(root);
-    for (unsigned level = 3; level > 0; level--) {
-        table = next_table(table, va, level, false, true);
-        if (!table)
-            return false;
-    }
-    uint64_t entry = table[index_at(va, 0)];
-    if ((entry & (PTE_PRESENT | PTE_USER)) != (PTE_PRESENT | PTE_USER))
+    uint64_t *entry = paging_entry(root, va, 1); /* page directory: a 2 MiB page or a table */
+    if (!entry || !(*entry & PTE_PRESENT))
         return false;
-    *frame = entry & PTE_ADDRESS_MASK;
-    *rights = VM_READ | ((entry & PTE_WRITE) ? VM_WRITE : 0) | ((entry & PTE_NO_EXECUTE) ? 0 : VM_EXEC);
+    uint64_t e = *entry;
+    if (e & PTE_LARGE) {
+        e = (e & ~(uint64_t)PTE_LARGE) + (ALIGN_DOWN(va, PAGE_SIZE) & (LARGE_PAGE_SIZE - 1));
+    } else {
+        entry = paging_entry(root, va, 0);
+        if (!entry)
+            return false;
+        e = *entry;
+    }
+    if ((e & (PTE_PRESENT | PTE_USER)) != (PTE_PRESENT | PTE_USER))
+        return false;
+    *frame = e & PTE_ADDRESS_MASK;
+    *rights = VM_READ | ((e & PTE_WRITE) ? VM_WRITE : 0) | ((e & PTE_NO_EXECUTE) ? 0 : VM_EXEC);
     return true;
+}
+
+void paging_flush_if_current(paddr_t root, vaddr_t va, bool whole)
+{
+    if (read_cr3() != root)
+        return; /* other address spaces are flushed when CR3 is loaded */
+    if (whole)
+        write_cr3(root);
+    else
+        invlpg(va);
+}
+
+uint64_t paging_nx_bit(void)
+{
+    return cpu_has_nx ? PTE_NO_EXECUTE : 0;
 }
 
 void paging_activate(paddr_t root)
@@ -182,4 +202,9 @@ void paging_activate(paddr_t root)
 paddr_t paging_kernel_root(void)
 {
     return kernel_root;
+}
+
+paddr_t paging_current_root(void)
+{
+    return read_cr3() & PTE_ADDRESS_MASK;
 }

@@ -20,6 +20,8 @@ void pmem_init(const struct boot_info *info, paddr_t kernel_start, paddr_t kerne
  * frames below `limit` are returned (early boot reaches < 1 GiB only). */
 paddr_t pmem_alloc_frame_below(paddr_t limit);
 paddr_t pmem_alloc_frame(void);
+/* size bytes aligned to align (a power of two), zero-filled; 0 if none. */
+paddr_t pmem_alloc_aligned(uint64_t size, uint64_t align);
 uint64_t pmem_free_bytes(void);
 /* Highest end address of available RAM (for the physical-memory map). */
 paddr_t pmem_ram_end(void);

@@ -6,10 +6,10 @@
  * on a user's behalf, and a bad pointer is a clean KE_BAD_ADDRESS. */
 #pragma once
 
-#include <kernel/thread.h>
+#include <kernel/tcb.h>
 
 /* True when every byte of [addr, addr + len) is mapped for user access
  * (with write access when `write`).  len 0 is always accessible. */
-bool user_range_accessible(const struct thread *t, vaddr_t addr, size_t len, bool write);
+bool user_range_accessible(const struct tcb *t, vaddr_t addr, size_t len, bool write);
 /* Copies len bytes; false (and nothing copied) if any byte is inaccessible. */
-bool user_read(const struct thread *t, vaddr_t addr, void *dst, size_t len);
+bool user_read(const struct tcb *t, vaddr_t addr, void *dst, size_t len);

@@ -3,7 +3,7 @@
  * instructions exactly (tools/bench.py); elsewhere the numbers are noise.
  *
  *   boot_to_user: first kernel instruction (boot.S) to this program's first
- *                 instruction (start.S); must run as the first module.
+ *                 instruction (start.S); runs as the root task (module 1).
  *   null_syscall: one SYS_DEBUG_NULL round trip, loop overhead subtracted. */
 #include <kumiki/user.h>
 
@@ -13,7 +13,7 @@ enum { ROUNDS = 10000 };
 __attribute__((noinline)) static uint64_t time_null_syscalls(unsigned rounds)
 {
     uint64_t start = kumiki_read_tsc();
-    enum kumiki_error (*volatile call)(void) = kumiki_null;
+    uint64_t (*volatile call)(void) = kumiki_null;
     for (unsigned i = 0; i < rounds; i++)
         call();
     return kumiki_read_tsc() - start;
@@ -21,14 +21,14 @@ __attribute__((noinline)) static uint64_t time_null_syscalls(unsigned rounds)
 
 /* Same shape as kumiki_null() (a call returning an error code), minus the
  * system call. */
-__attribute__((noinline)) static enum kumiki_error no_syscall(void)
+__attribute__((noinline)) static uint64_t no_syscall(void)
 {
     return KE_OK;
 }
 
 __attribute__((noinline)) static uint64_t time_empty_calls(unsigned rounds)
 {
-    enum kumiki_error (*volatile call)(void) = no_syscall;
+    uint64_t (*volatile call)(void) = no_syscall;
     uint64_t start = kumiki_read_tsc();
     for (unsigned i = 0; i < rounds; i++)
         call();
@@ -40,7 +40,9 @@ int main(const char *cmdline)
     (void)cmdline;
     uint64_t boot = kumiki_start_tsc - kumiki_boot_tsc();
     uint64_t with = time_null_syscalls(ROUNDS), without = time_empty_calls(ROUNDS);
+    uprintf("1..1\n");
     uprintf("BENCH boot_to_user %lu instructions\n", (unsigned long)boot);
     uprintf("BENCH null_syscall %lu instructions\n", (unsigned long)((with - without) / ROUNDS));
+    uprintf("ok 1 - bench_kernel\n");
     return 0;
 }

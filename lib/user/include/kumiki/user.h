@@ -14,16 +14,25 @@ int main(const char *cmdline);
 
 /* rdtsc at the program's first instruction (see start.S). */
 extern uint64_t kumiki_start_tsc;
+/* rdi at the first instruction: the argument string of a program, the boot
+ * information of the root task. */
+extern uint64_t kumiki_start_argument;
+/* The boot information when this is the root task, else NULL. */
+const struct kumiki_bootinfo *kumiki_bootinfo(void);
+/* The object type of a capability (KUMIKI_OBJ_*), 0 for an empty slot. */
+uint64_t kumiki_cap_type(kumiki_cptr_t cap);
 
-enum kumiki_error kumiki_debug_write(const void *buf, size_t len);
+uint64_t kumiki_debug_write(const void *buf, size_t len);
+/* Ends the program: reported to the supervisor (or, for the root task, the
+ * QEMU run ends: status 0 as "done", anything else as "failed"). */
 __attribute__((noreturn)) void kumiki_exit(int status);
-enum kumiki_error kumiki_null(void);
+uint64_t kumiki_null(void);
 uint64_t kumiki_ticks(void);
 uint64_t kumiki_tick_hz(void);
 uint64_t kumiki_boot_tsc(void);
 uint64_t kumiki_read_tsc(void);
 /* Raw system call with two arguments, for tests of argument checking. */
-enum kumiki_error kumiki_raw_syscall(uint64_t number, uint64_t a0, uint64_t a1, uint64_t *value);
+uint64_t kumiki_raw_syscall(uint64_t number, uint64_t a0, uint64_t a1, uint64_t *value);
 
 /* printf subset: %s %c %d %u %x %p %%, l/ll/z, width, zero padding. */
 __attribute__((format(printf, 1, 2))) void uprintf(const char *fmt, ...);

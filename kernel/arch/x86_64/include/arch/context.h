@@ -67,6 +67,20 @@ static inline void syscall_set_result(struct user_context *c, uint64_t result)
  * interrupts on, no I/O privilege, no nested task, no virtual-8086. */
 void context_init_user(struct user_context *c, vaddr_t rip, vaddr_t rsp);
 
+/* Keeps only the flags user code may set (CF PF AF ZF SF TF DF OF AC ID)
+ * and forces IF on: no I/O privilege, no nested task, no virtual-8086. */
+static inline uint64_t context_sanitise_rflags(uint64_t value)
+{
+    return (value & 0x240dd5u) | 0x202u;
+}
+
+/* x86_64 addresses must sign-extend bit 47; iretq to a non-canonical rip
+ * faults in ring 0, so every user-supplied rip/rsp/fs base is checked. */
+static inline bool address_is_canonical(uint64_t v)
+{
+    return (uint64_t)((int64_t)(v << 16) >> 16) == v;
+}
+
 struct fpu_state;
 /* The register file a new thread starts with (exceptions masked). */
 void fpu_state_init(struct fpu_state *s);

@@ -33,4 +33,26 @@ enum vm_error paging_map_user_page(paddr_t root, vaddr_t va, paddr_t frame, unsi
 /* Looks up a user page: false when absent or not a user page. */
 bool paging_lookup_user_page(paddr_t root, vaddr_t va, paddr_t *frame, unsigned *rights);
 void paging_activate(paddr_t root);
+/* Flushes the TLB entries of root's user half if root is the current one. */
+void paging_flush_if_current(paddr_t root, vaddr_t va, bool whole);
+
+/* Entry bits (arch-internal users: vspace.c). */
+enum {
+    PTE_PRESENT = 1u << 0,
+    PTE_WRITE = 1u << 1,
+    PTE_USER = 1u << 2,
+    PTE_WRITE_THROUGH = 1u << 3,
+    PTE_CACHE_DISABLE = 1u << 4,
+    PTE_LARGE = 1u << 7,
+    PTE_GLOBAL = 1u << 8,
+};
+#define PTE_NO_EXECUTE (1ull << 63)
+#define PTE_ADDRESS_MASK 0x000ffffffffff000ull
+
+/* The entry for va at `level` (3 = PML4 ... 0 = page table) in root's
+ * tables, when every level above is a present table; else NULL. */
+uint64_t *paging_entry(paddr_t root, vaddr_t va, unsigned level);
+/* The no-execute bit if the CPU has one, else 0. */
+uint64_t paging_nx_bit(void);
 paddr_t paging_kernel_root(void);
+paddr_t paging_current_root(void);

@@ -1,0 +1,35 @@
+/* lib/user/include/kumiki/process.h — starting a native program from an ELF
+ * image in a new address space (the layout of kumiki/program.h), and tearing
+ * it down again.  Everything the program is made of comes from one child
+ * untyped, so destroying it is one revoke. */
+#pragma once
+
+#include <kumiki/alloc.h>
+#include <stddef.h>
+
+struct kumiki_spawn {
+    const void *elf;
+    size_t elf_size;
+    const char *args;            /* copied to the program's argument page */
+    kumiki_cptr_t supervisor;    /* an endpoint in the spawner's CSpace */
+    uint64_t badge;              /* the program's calls and faults carry it */
+    uint64_t priority;
+    unsigned memory_bits;        /* log2 of the program's memory budget (untyped) */
+    kumiki_cptr_t scratch_vspace; /* the spawner's VSpace, to fill pages */
+    uint64_t scratch_vaddr;      /* a free page-aligned address in it */
+};
+
+struct kumiki_process {
+    kumiki_cptr_t untyped, tcb, cnode, vspace;
+    kumiki_cptr_t first_slot; /* the spawner's slots from here on belong to the process */
+};
+
+/* The program's memory comes from a->untyped (give the allocator a pool
+ * untyped of its own, so each destroy lets the pool start over).  Returns
+ * KE_OK, or an error with *why saying which step failed; either way *p is
+ * set so that kumiki_process_destroy cleans up. */
+uint64_t kumiki_process_spawn(struct kumiki_allocator *a, const struct kumiki_spawn *s, struct kumiki_process *p,
+                              const char **why);
+/* Revokes the process's untyped: every object of the process is gone, and
+ * the spawner's slots it used are free again. */
+uint64_t kumiki_process_destroy(struct kumiki_allocator *a, struct kumiki_process *p);
