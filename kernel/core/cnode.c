@@ -50,7 +50,7 @@ static bool may_copy(const struct cap *c)
 /* COPY, MINT, MOVE, MUTATE share their first five arguments. */
 static uint64_t transfer(struct invocation *inv)
 {
-    struct args_cnode_mint a = {0};
+    struct args_cnode_mint a = { 0 };
     bool is_mint = inv->label == KUMIKI_CNODE_MINT, is_copy = inv->label == KUMIKI_CNODE_COPY;
     bool is_mutate = inv->label == KUMIKI_CNODE_MUTATE;
     unsigned words = is_mint ? 6 : is_copy || is_mutate ? 5 : 4;

@@ -8,7 +8,7 @@ static uint64_t low_bits(uint64_t value, unsigned bits)
 
 struct lookup_result cspace_lookup(const struct cap *root, uint64_t cptr, unsigned depth, bool exact)
 {
-    struct lookup_result r = {KE_FAILED_LOOKUP, NULL};
+    struct lookup_result r = { KE_FAILED_LOOKUP, NULL };
     if (depth < 1 || depth > KUMIKI_WORD_BITS) {
         r.error = KE_RANGE;
         return r;

@@ -15,12 +15,12 @@ void fault_unknown_syscall(struct tcb *t)
 void fault_user_exception(struct tcb *t, unsigned vector, uint64_t error_code)
 {
     const struct user_context *c = &t->ctx;
-    uint64_t words[KUMIKI_FAULT_USER_EXCEPTION_LENGTH] = {c->rip, c->rsp, c->rflags, vector, error_code};
+    uint64_t words[KUMIKI_FAULT_USER_EXCEPTION_LENGTH] = { c->rip, c->rsp, c->rflags, vector, error_code };
     fault_deliver(t, KUMIKI_FAULT_USER_EXCEPTION, words, KUMIKI_FAULT_USER_EXCEPTION_LENGTH);
 }
 
 void fault_vm(struct tcb *t, uint64_t address, uint64_t error_code)
 {
-    uint64_t words[KUMIKI_FAULT_VM_LENGTH] = {t->ctx.rip, address, (error_code >> 4) & 1, error_code};
+    uint64_t words[KUMIKI_FAULT_VM_LENGTH] = { t->ctx.rip, address, (error_code >> 4) & 1, error_code };
     fault_deliver(t, KUMIKI_FAULT_VM, words, KUMIKI_FAULT_VM_LENGTH);
 }

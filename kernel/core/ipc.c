@@ -106,8 +106,8 @@ static unsigned transfer_caps(struct tcb *from, struct tcb *to, unsigned count)
     unsigned window = (unsigned)min_u((unsigned)rb->receive_count, KUMIKI_MSG_MAX_CAPS);
     unsigned done = 0;
     for (; done < count && done < window; done++) {
-        struct lookup_result src = cspace_lookup(&from->cspace_root.cap,
-                                                 from->ipc_buffer->caps_or_badges[done], 64, false);
+        struct lookup_result src =
+            cspace_lookup(&from->cspace_root.cap, from->ipc_buffer->caps_or_badges[done], 64, false);
         if (src.error || cap_is_null(&src.slot->cap) || cap_is_factory(&src.slot->cap) ||
             src.slot->cap.type == KUMIKI_OBJ_REPLY)
             break;
@@ -169,9 +169,9 @@ static void make_reply_pending(struct tcb *caller, struct tcb *receiver)
 
 static uint64_t *context_register(struct user_context *c, unsigned fault, unsigned index)
 {
-    static const uint8_t unknown_syscall[] = {CTX_RAX, CTX_RDI, CTX_RSI, CTX_RDX, CTX_R10,
-                                              CTX_R8,  CTX_R9,  CTX_RIP, CTX_RSP, CTX_RFLAGS};
-    static const uint8_t user_exception[] = {CTX_RIP, CTX_RSP, CTX_RFLAGS};
+    static const uint8_t unknown_syscall[] = { CTX_RAX, CTX_RDI, CTX_RSI, CTX_RDX, CTX_R10,
+                                               CTX_R8,  CTX_R9,  CTX_RIP, CTX_RSP, CTX_RFLAGS };
+    static const uint8_t user_exception[] = { CTX_RIP, CTX_RSP, CTX_RFLAGS };
     uint8_t offset;
     if (fault == KUMIKI_FAULT_UNKNOWN_SYSCALL && index < sizeof(unknown_syscall))
         offset = unknown_syscall[index];
@@ -245,8 +245,10 @@ uint64_t ipc_save_caller(struct tcb *t, struct cte *dest)
     t->reply_to = NULL;
     caller->replier = NULL;
     caller->reply_slot = dest;
-    slot_insert(dest, (struct cap){.type = KUMIKI_OBJ_REPLY, .rights = KUMIKI_RIGHTS_ALL,
-                                   .object = (uint64_t)(uintptr_t)caller},
+    slot_insert(dest,
+                (struct cap){ .type = KUMIKI_OBJ_REPLY,
+                              .rights = KUMIKI_RIGHTS_ALL,
+                              .object = (uint64_t)(uintptr_t)caller },
                 NULL);
     return KE_OK;
 }
@@ -363,8 +365,8 @@ void fault_deliver(struct tcb *t, unsigned label, const uint64_t *words, unsigne
 {
     struct cap *ep_cap = &t->fault_endpoint.cap;
     if (ep_cap->type != KUMIKI_OBJ_ENDPOINT) {
-        log_warn("thread %u '%s': fault %u (word0 0x%lx, word1 0x%lx) and no fault handler: suspended",
-                 t->id, tcb_name(t), label, words[0], count > 1 ? words[1] : 0);
+        log_warn("thread %u '%s': fault %u (word0 0x%lx, word1 0x%lx) and no fault handler: suspended", t->id,
+                 tcb_name(t), label, words[0], count > 1 ? words[1] : 0);
         thread_set_state(t, THREAD_INACTIVE);
         return;
     }

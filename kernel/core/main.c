@@ -8,9 +8,9 @@
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <kernel/boot_info.h>
+#include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/pmem.h>
-#include <kernel/irq.h>
 #include <kernel/root_task.h>
 #include <kernel/string.h>
 #include <kernel/tcb.h>

@@ -40,7 +40,7 @@ uint64_t object_size(uint64_t type, unsigned size_bits)
 struct cap object_create(uint64_t type, unsigned size_bits, paddr_t paddr, bool device)
 {
     uint64_t size = object_size(type, size_bits);
-    struct cap cap = {.type = (uint8_t)type, .rights = KUMIKI_RIGHTS_ALL, .size_bits = (uint8_t)size_bits};
+    struct cap cap = { .type = (uint8_t)type, .rights = KUMIKI_RIGHTS_ALL, .size_bits = (uint8_t)size_bits };
     if (!device)
         memset(phys_to_virt(paddr), 0, size);
     switch (type) {
@@ -50,8 +50,8 @@ struct cap object_create(uint64_t type, unsigned size_bits, paddr_t paddr, bool 
         cap.object = paddr;
         cap.flags = device ? CAP_FLAG_DEVICE : 0;
         if (type != KUMIKI_OBJ_UNTYPED)
-            cap.size_bits = (uint8_t)(type == KUMIKI_OBJ_FRAME ? KUMIKI_FRAME_SIZE_BITS
-                                                               : KUMIKI_LARGE_FRAME_SIZE_BITS);
+            cap.size_bits =
+                (uint8_t)(type == KUMIKI_OBJ_FRAME ? KUMIKI_FRAME_SIZE_BITS : KUMIKI_LARGE_FRAME_SIZE_BITS);
         break;
     case KUMIKI_OBJ_CNODE: {
         struct cte *slots = phys_to_virt(paddr);

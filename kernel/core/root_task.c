@@ -56,7 +56,7 @@ static paddr_t boot_frame(void)
 /* Makes every missing page-table level above vaddr, with capabilities. */
 static void ensure_tables(vaddr_t vaddr)
 {
-    static const uint8_t types[] = {0, KUMIKI_OBJ_PAGE_TABLE, KUMIKI_OBJ_PAGE_DIRECTORY, KUMIKI_OBJ_PDPT};
+    static const uint8_t types[] = { 0, KUMIKI_OBJ_PAGE_TABLE, KUMIKI_OBJ_PAGE_DIRECTORY, KUMIKI_OBJ_PDPT };
     for (unsigned level = 3; level >= 1; level--) {
         uint64_t *entry = paging_entry(build.root, vaddr, level);
         if (*entry & PTE_PRESENT)
@@ -64,8 +64,12 @@ static void ensure_tables(vaddr_t vaddr)
         paddr_t table = boot_frame();
         *entry = table | PTE_PRESENT | PTE_WRITE | PTE_USER;
         vaddr_t base = ALIGN_DOWN(vaddr, 1ull << (12 + 9 * level));
-        put_cap((struct cap){.type = types[level], .rights = KUMIKI_RIGHTS_ALL, .object = table,
-                             .flags = CAP_FLAG_MAPPED, .asid = build.vspace.asid, .data = base});
+        put_cap((struct cap){ .type = types[level],
+                              .rights = KUMIKI_RIGHTS_ALL,
+                              .object = table,
+                              .flags = CAP_FLAG_MAPPED,
+                              .asid = build.vspace.asid,
+                              .data = base });
     }
 }
 
@@ -76,8 +80,13 @@ static void map_frame(vaddr_t vaddr, paddr_t frame, unsigned rights, uint64_t sl
     uint64_t *entry = paging_entry(build.root, vaddr, 0);
     *entry = frame | PTE_PRESENT | PTE_USER | ((rights & KUMIKI_RIGHT_WRITE) ? PTE_WRITE : 0) |
              ((rights & KUMIKI_RIGHT_EXECUTE) ? 0 : paging_nx_bit());
-    struct cap cap = {.type = KUMIKI_OBJ_FRAME, .rights = KUMIKI_RIGHTS_ALL, .size_bits = 12, .object = frame,
-                      .flags = CAP_FLAG_MAPPED, .asid = build.vspace.asid, .data = vaddr};
+    struct cap cap = { .type = KUMIKI_OBJ_FRAME,
+                       .rights = KUMIKI_RIGHTS_ALL,
+                       .size_bits = 12,
+                       .object = frame,
+                       .flags = CAP_FLAG_MAPPED,
+                       .asid = build.vspace.asid,
+                       .data = vaddr };
     if (slot)
         slot_insert(&build.slots[slot], cap, NULL);
     else
@@ -134,7 +143,8 @@ static void load_image(const struct elf_image *img, const uint8_t *file)
         map_frame(page, frame, rights, 0);
     }
     for (unsigned i = 0; i < ROOT_STACK_PAGES; i++)
-        map_frame(ROOT_STACK_TOP - (i + 1) * PAGE_SIZE, boot_frame(), KUMIKI_RIGHT_READ | KUMIKI_RIGHT_WRITE, 0);
+        map_frame(ROOT_STACK_TOP - (i + 1) * PAGE_SIZE, boot_frame(), KUMIKI_RIGHT_READ | KUMIKI_RIGHT_WRITE,
+                  0);
 }
 
 /* Untyped capabilities for [start, end): the largest aligned power-of-two
@@ -159,7 +169,7 @@ static void add_untyped(paddr_t start, paddr_t end, bool device)
         if (!device)
             build.slots[build.next_free - 1].cap.flags &= (uint8_t)~CAP_FLAG_DEVICE;
         bi->untyped_list[bi->untyped_count++] =
-            (struct kumiki_untyped_desc){.paddr = start, .size_bits = (uint8_t)bits, .is_device = device};
+            (struct kumiki_untyped_desc){ .paddr = start, .size_bits = (uint8_t)bits, .is_device = device };
         start += 1ull << bits;
     }
 }
@@ -194,7 +204,8 @@ static void add_modules(const struct boot_info *info)
         strlcpy_k(d->cmdline, mod->cmdline, sizeof(d->cmdline));
         d->frames.start = build.next_free;
         for (paddr_t p = ALIGN_DOWN(mod->start, PAGE_SIZE); p < mod->end; p += PAGE_SIZE)
-            put_cap((struct cap){.type = KUMIKI_OBJ_FRAME, .rights = KUMIKI_RIGHTS_ALL, .size_bits = 12, .object = p});
+            put_cap((struct cap){
+                .type = KUMIKI_OBJ_FRAME, .rights = KUMIKI_RIGHTS_ALL, .size_bits = 12, .object = p });
         d->frames.end = build.next_free;
     }
 }
@@ -249,13 +260,16 @@ void root_task_create(const struct boot_info *info)
     const struct boot_module *mod = &info->modules[0];
     const uint8_t *file = phys_to_virt(mod->start);
     struct elf_image img;
-    struct elf_limits limits = {.user_lo = USER_BOTTOM, .user_hi = ROOT_BOOTINFO_ADDRESS, .load_bias = 0x400000};
+    struct elf_limits limits = { .user_lo = USER_BOTTOM,
+                                 .user_hi = ROOT_BOOTINFO_ADDRESS,
+                                 .load_bias = 0x400000 };
     enum elf_error e = elf64_image_parse(file, mod->end - mod->start, &limits, &img);
     if (e != ELF_OK)
         panic("root task '%s' is not a loadable ELF: %s", mod->cmdline, elf_error_name(e));
 
     uint64_t wanted = KUMIKI_CAP_FIRST_DYNAMIC + img.page_count + ROOT_STACK_PAGES + ROOT_BOOTINFO_PAGES +
-                      64 /* page tables */ + count_module_pages(info) + KUMIKI_MAX_BOOT_UNTYPEDS + EMPTY_SLOTS_WANTED;
+                      64 /* page tables */ + count_module_pages(info) + KUMIKI_MAX_BOOT_UNTYPEDS +
+                      EMPTY_SLOTS_WANTED;
     build.radix = radix_for(wanted);
     uint64_t cnode_bytes = 1ull << (build.radix + KUMIKI_CNODE_SLOT_BITS);
     paddr_t cnode = pmem_alloc_aligned(cnode_bytes, cnode_bytes);
@@ -274,15 +288,17 @@ void root_task_create(const struct boot_info *info)
     slot_insert(&build.slots[KUMIKI_CAP_INIT_CNODE], cnode_cap, NULL);
     slot_insert(&build.slots[KUMIKI_CAP_INIT_VSPACE], build.vspace, NULL);
     slot_insert(&build.slots[KUMIKI_CAP_IRQ_CONTROL],
-                (struct cap){.type = KUMIKI_OBJ_IRQ_CONTROL, .rights = KUMIKI_RIGHTS_ALL}, NULL);
+                (struct cap){ .type = KUMIKI_OBJ_IRQ_CONTROL, .rights = KUMIKI_RIGHTS_ALL }, NULL);
     slot_insert(&build.slots[KUMIKI_CAP_IOPORT_CONTROL],
-                (struct cap){.type = KUMIKI_OBJ_IOPORT_CONTROL, .rights = KUMIKI_RIGHTS_ALL}, NULL);
+                (struct cap){ .type = KUMIKI_OBJ_IOPORT_CONTROL, .rights = KUMIKI_RIGHTS_ALL }, NULL);
     build.next_free = KUMIKI_CAP_FIRST_DYNAMIC;
 
     ensure_all_tables(&img);
     paddr_t ipc_buffer = boot_frame();
-    map_frame(ROOT_BOOTINFO_ADDRESS, bootinfo, KUMIKI_RIGHT_READ | KUMIKI_RIGHT_WRITE, KUMIKI_CAP_BOOTINFO_FRAME);
-    map_frame(ROOT_IPC_BUFFER_ADDRESS, ipc_buffer, KUMIKI_RIGHT_READ | KUMIKI_RIGHT_WRITE, KUMIKI_CAP_IPC_BUFFER);
+    map_frame(ROOT_BOOTINFO_ADDRESS, bootinfo, KUMIKI_RIGHT_READ | KUMIKI_RIGHT_WRITE,
+              KUMIKI_CAP_BOOTINFO_FRAME);
+    map_frame(ROOT_IPC_BUFFER_ADDRESS, ipc_buffer, KUMIKI_RIGHT_READ | KUMIKI_RIGHT_WRITE,
+              KUMIKI_CAP_IPC_BUFFER);
     bi->image_frames.start = build.next_free;
     for (unsigned i = 1; i < ROOT_BOOTINFO_PAGES; i++) {
         ensure_tables(ROOT_BOOTINFO_ADDRESS + i * PAGE_SIZE);
@@ -299,9 +315,9 @@ void root_task_create(const struct boot_info *info)
     bi->root_cnode_radix = build.radix;
     bi->ipc_buffer = ROOT_IPC_BUFFER_ADDRESS;
     bi->bootinfo_pages = ROOT_BOOTINFO_PAGES;
-    bi->empty = (struct kumiki_slot_region){build.next_free, 1ull << build.radix};
+    bi->empty = (struct kumiki_slot_region){ build.next_free, 1ull << build.radix };
     strlcpy_k(bi->kernel_cmdline, info->cmdline, sizeof(bi->kernel_cmdline));
-    log_info("root task '%s': %lu pages, CNode of 2^%lu slots, %lu untyped regions, %lu modules", mod->cmdline,
-             (unsigned long)(bi->image_frames.end - bi->image_frames.start), (unsigned long)build.radix,
-             (unsigned long)bi->untyped_count, (unsigned long)bi->module_count);
+    log_info("root task '%s': %lu pages, CNode of 2^%lu slots, %lu untyped regions, %lu modules",
+             mod->cmdline, (unsigned long)(bi->image_frames.end - bi->image_frames.start),
+             (unsigned long)build.radix, (unsigned long)bi->untyped_count, (unsigned long)bi->module_count);
 }

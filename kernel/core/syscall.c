@@ -53,7 +53,7 @@ static uint64_t dispatch_invocation(struct invocation *inv)
 static void invoke(struct tcb *t, struct cte *service)
 {
     uint64_t info = t->ctx.rsi;
-    struct invocation inv = {.caller = t, .service = service, .label = kumiki_msginfo_label(info)};
+    struct invocation inv = { .caller = t, .service = service, .label = kumiki_msginfo_label(info) };
     unsigned length = (unsigned)kumiki_msginfo_length(info);
     inv.length = length < message_capacity(t) ? length : message_capacity(t);
     unsigned extra = (unsigned)kumiki_msginfo_extra_caps(info);
@@ -61,7 +61,8 @@ static void invoke(struct tcb *t, struct cte *service)
     if (extra > KUMIKI_MSG_MAX_CAPS || (extra && !t->ipc_buffer))
         error = KE_TRUNCATED_MESSAGE;
     for (unsigned i = 0; !error && i < extra; i++) {
-        struct lookup_result r = cspace_lookup(&t->cspace_root.cap, t->ipc_buffer->caps_or_badges[i], 64, false);
+        struct lookup_result r =
+            cspace_lookup(&t->cspace_root.cap, t->ipc_buffer->caps_or_badges[i], 64, false);
         if (r.error)
             error = KE_INVALID_CAPABILITY;
         inv.caps[i] = r.slot;

@@ -177,9 +177,9 @@ static uint64_t set_priority(struct tcb *t, struct invocation *inv, bool mcp)
 static uint64_t *register_slot(struct tcb *t, unsigned index)
 {
     struct user_context *c = &t->ctx;
-    uint64_t *regs[KUMIKI_REG_COUNT] = {&c->rip, &c->rsp, &c->rflags, &c->rax, &c->rbx, &c->rcx, &c->rdx,
-                                        &c->rsi, &c->rdi, &c->rbp, &c->r8,  &c->r9,  &c->r10, &c->r11,
-                                        &c->r12, &c->r13, &c->r14, &c->r15, &t->fs_base};
+    uint64_t *regs[KUMIKI_REG_COUNT] = { &c->rip, &c->rsp, &c->rflags, &c->rax, &c->rbx,    &c->rcx, &c->rdx,
+                                         &c->rsi, &c->rdi, &c->rbp,    &c->r8,  &c->r9,     &c->r10, &c->r11,
+                                         &c->r12, &c->r13, &c->r14,    &c->r15, &t->fs_base };
     return regs[index];
 }
 
@@ -270,7 +270,7 @@ static uint64_t set_word(struct tcb *t, struct invocation *inv)
     default: { /* SET_NAME */
         if (inv->length < 2)
             return KE_TRUNCATED_MESSAGE;
-        uint64_t words[2] = {v, invocation_word(inv, 1)};
+        uint64_t words[2] = { v, invocation_word(inv, 1) };
         memset(t->name, 0, sizeof(t->name));
         memcpy(t->name, words, 16);
         return KE_OK;

@@ -24,7 +24,8 @@ kumiki_cptr_t kumiki_alloc_slot(struct kumiki_allocator *a)
     return a->next_slot < a->end_slot ? a->next_slot++ : 0;
 }
 
-uint64_t kumiki_alloc_object(struct kumiki_allocator *a, uint64_t type, uint64_t size_bits, kumiki_cptr_t *out)
+uint64_t kumiki_alloc_object(struct kumiki_allocator *a, uint64_t type, uint64_t size_bits,
+                             kumiki_cptr_t *out)
 {
     kumiki_cptr_t slot = kumiki_alloc_slot(a);
     if (!slot)
@@ -39,7 +40,7 @@ uint64_t kumiki_alloc_object(struct kumiki_allocator *a, uint64_t type, uint64_t
 }
 
 /* The table types that may be missing, lowest level first. */
-static const uint64_t table_types[] = {KUMIKI_OBJ_PAGE_TABLE, KUMIKI_OBJ_PAGE_DIRECTORY, KUMIKI_OBJ_PDPT};
+static const uint64_t table_types[] = { KUMIKI_OBJ_PAGE_TABLE, KUMIKI_OBJ_PAGE_DIRECTORY, KUMIKI_OBJ_PDPT };
 
 static uint64_t map_table(uint64_t type, kumiki_cptr_t table, kumiki_cptr_t vspace, uint64_t vaddr)
 {
@@ -50,8 +51,8 @@ static uint64_t map_table(uint64_t type, kumiki_cptr_t table, kumiki_cptr_t vspa
     }
 }
 
-uint64_t kumiki_map_page(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame, uint64_t vaddr,
-                         uint64_t rights)
+uint64_t kumiki_map_page(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame,
+                         uint64_t vaddr, uint64_t rights)
 {
     for (unsigned attempt = 0; attempt < 4; attempt++) {
         uint64_t e = kumiki_frame_map(frame, vspace, vaddr, rights, 0);

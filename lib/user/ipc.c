@@ -40,9 +40,10 @@ static void store(const struct kumiki_regs *r, struct kumiki_msg *msg)
         msg->words[i] = i < KUMIKI_MSG_REGISTER_WORDS ? r->mr[i] : b ? b->msg[i] : 0;
 }
 
-static uint64_t exchange(uint64_t number, kumiki_cptr_t cap, struct kumiki_msg *msg, bool sends, bool receives)
+static uint64_t exchange(uint64_t number, kumiki_cptr_t cap, struct kumiki_msg *msg, bool sends,
+                         bool receives)
 {
-    struct kumiki_regs r = {.rax = number, .rdi = cap};
+    struct kumiki_regs r = { .rax = number, .rdi = cap };
     if (sends)
         load(msg, &r);
     kumiki_syscall_regs(&r);
@@ -120,7 +121,7 @@ uint64_t kumiki_invoke(kumiki_cptr_t service, uint64_t label, unsigned nwords, c
 {
     bool needs_buffer = nwords > KUMIKI_MSG_REGISTER_WORDS || ncaps || nresults > KUMIKI_MSG_REGISTER_WORDS;
     struct kumiki_ipc_buffer *b = needs_buffer ? kumiki_ipc_buffer() : NULL;
-    struct kumiki_regs r = {.rax = SYS_CALL, .rdi = service};
+    struct kumiki_regs r = { .rax = SYS_CALL, .rdi = service };
     for (unsigned i = 0; i < nwords; i++) {
         if (i < KUMIKI_MSG_REGISTER_WORDS)
             r.mr[i] = words[i];
@@ -139,7 +140,7 @@ uint64_t kumiki_invoke(kumiki_cptr_t service, uint64_t label, unsigned nwords, c
 
 uint64_t kumiki_call_fast(kumiki_cptr_t ep, uint64_t info, uint64_t mr[4], uint64_t *reply_info)
 {
-    struct kumiki_regs r = {.rax = SYS_CALL, .rdi = ep, .rsi = info, .mr = {mr[0], mr[1], mr[2], mr[3]}};
+    struct kumiki_regs r = { .rax = SYS_CALL, .rdi = ep, .rsi = info, .mr = { mr[0], mr[1], mr[2], mr[3] } };
     kumiki_syscall_regs(&r);
     for (unsigned i = 0; i < 4; i++)
         mr[i] = r.mr[i];
@@ -150,7 +151,9 @@ uint64_t kumiki_call_fast(kumiki_cptr_t ep, uint64_t info, uint64_t mr[4], uint6
 uint64_t kumiki_reply_recv_fast(kumiki_cptr_t ep, uint64_t info, uint64_t mr[4], uint64_t *badge,
                                 uint64_t *recv_info)
 {
-    struct kumiki_regs r = {.rax = SYS_REPLY_RECV, .rdi = ep, .rsi = info, .mr = {mr[0], mr[1], mr[2], mr[3]}};
+    struct kumiki_regs r = {
+        .rax = SYS_REPLY_RECV, .rdi = ep, .rsi = info, .mr = { mr[0], mr[1], mr[2], mr[3] }
+    };
     kumiki_syscall_regs(&r);
     for (unsigned i = 0; i < 4; i++)
         mr[i] = r.mr[i];

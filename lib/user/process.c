@@ -27,7 +27,8 @@ static uint64_t filled_frame(struct builder *b, const uint8_t *bytes, size_t off
     uint64_t e = kumiki_alloc_object(b->a, KUMIKI_OBJ_FRAME, 0, out);
     if (e || !len)
         return e;
-    e = kumiki_map_page(b->a, b->s->scratch_vspace, *out, b->s->scratch_vaddr, KUMIKI_RIGHT_READ | KUMIKI_RIGHT_WRITE);
+    e = kumiki_map_page(b->a, b->s->scratch_vspace, *out, b->s->scratch_vaddr,
+                        KUMIKI_RIGHT_READ | KUMIKI_RIGHT_WRITE);
     if (e)
         return e;
     memcpy((uint8_t *)b->s->scratch_vaddr + offset, bytes, len);
@@ -66,8 +67,8 @@ static uint64_t load_segments(struct builder *b, const struct elf_image *img)
             uint64_t start = seg->vaddr > page ? seg->vaddr : page;
             uint64_t end = seg->vaddr + seg->filesz < page + PAGE ? seg->vaddr + seg->filesz : page + PAGE;
             if (start < end)
-                memcpy((uint8_t *)b->s->scratch_vaddr + (start - page), file + seg->file_offset + (start - seg->vaddr),
-                       end - start);
+                memcpy((uint8_t *)b->s->scratch_vaddr + (start - page),
+                       file + seg->file_offset + (start - seg->vaddr), end - start);
         }
         if ((e = kumiki_frame_unmap(frame)) || (e = kumiki_map_page(b->a, b->p->vspace, frame, page, rights)))
             return e;
@@ -80,15 +81,17 @@ static uint64_t setup_cspace(struct builder *b)
     struct kumiki_allocator *a = b->a;
     kumiki_cptr_t cnode = b->p->cnode;
     const unsigned depth = KUMIKI_PROGRAM_CNODE_RADIX;
-    uint64_t e = kumiki_cnode_mint(cnode, KUMIKI_PROGRAM_CAP_SUPERVISOR, depth, a->cspace, b->s->supervisor, 64,
-                                   KUMIKI_RIGHT_WRITE | KUMIKI_RIGHT_GRANT_REPLY, b->s->badge);
+    uint64_t e = kumiki_cnode_mint(cnode, KUMIKI_PROGRAM_CAP_SUPERVISOR, depth, a->cspace, b->s->supervisor,
+                                   64, KUMIKI_RIGHT_WRITE | KUMIKI_RIGHT_GRANT_REPLY, b->s->badge);
     if (!e)
-        e = kumiki_cnode_copy(cnode, KUMIKI_PROGRAM_CAP_TCB, depth, a->cspace, b->p->tcb, 64, KUMIKI_RIGHTS_ALL);
+        e = kumiki_cnode_copy(cnode, KUMIKI_PROGRAM_CAP_TCB, depth, a->cspace, b->p->tcb, 64,
+                              KUMIKI_RIGHTS_ALL);
     if (!e)
         e = kumiki_cnode_mint(cnode, KUMIKI_PROGRAM_CAP_CNODE, depth, a->cspace, cnode, 64, KUMIKI_RIGHTS_ALL,
                               (64 - KUMIKI_PROGRAM_CNODE_RADIX));
     if (!e)
-        e = kumiki_cnode_copy(cnode, KUMIKI_PROGRAM_CAP_VSPACE, depth, a->cspace, b->p->vspace, 64, KUMIKI_RIGHTS_ALL);
+        e = kumiki_cnode_copy(cnode, KUMIKI_PROGRAM_CAP_VSPACE, depth, a->cspace, b->p->vspace, 64,
+                              KUMIKI_RIGHTS_ALL);
     return e;
 }
 
@@ -100,15 +103,16 @@ static uint64_t start_thread(struct builder *b, const struct elf_image *img, kum
                                               KUMIKI_RIGHT_WRITE | KUMIKI_RIGHT_GRANT_REPLY, b->s->badge)
                           : KE_RANGE;
     if (!e)
-        e = kumiki_tcb_set_space(b->p->tcb, fault_ep, b->p->cnode, 64 - KUMIKI_PROGRAM_CNODE_RADIX, b->p->vspace);
+        e = kumiki_tcb_set_space(b->p->tcb, fault_ep, b->p->cnode, 64 - KUMIKI_PROGRAM_CNODE_RADIX,
+                                 b->p->vspace);
     if (!e)
         e = kumiki_tcb_set_ipc_buffer(b->p->tcb, KUMIKI_PROGRAM_IPC_BUFFER, ipc_buffer);
     if (!e)
         e = kumiki_tcb_set_priority(b->p->tcb, KUMIKI_CAP_INIT_TCB, b->s->priority);
     if (e)
         return e;
-    return kumiki_tcb_write_registers(b->p->tcb, 1, img->entry, KUMIKI_PROGRAM_STACK_TOP, 0x202, 0, 0, 0, 0, 0,
-                                      KUMIKI_PROGRAM_ARGS, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    return kumiki_tcb_write_registers(b->p->tcb, 1, img->entry, KUMIKI_PROGRAM_STACK_TOP, 0x202, 0, 0, 0, 0,
+                                      0, KUMIKI_PROGRAM_ARGS, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
 static uint64_t build_process(struct builder *b, const struct elf_image *img, const char **why)
@@ -146,12 +150,12 @@ static uint64_t build_process(struct builder *b, const struct elf_image *img, co
     return KE_OK;
 }
 
-uint64_t kumiki_process_spawn(struct kumiki_allocator *spawner, const struct kumiki_spawn *s, struct kumiki_process *p,
-                              const char **why)
+uint64_t kumiki_process_spawn(struct kumiki_allocator *spawner, const struct kumiki_spawn *s,
+                              struct kumiki_process *p, const char **why)
 {
-    *p = (struct kumiki_process){.first_slot = spawner->next_slot};
+    *p = (struct kumiki_process){ .first_slot = spawner->next_slot };
     struct elf_image img;
-    struct elf_limits limits = {.user_lo = PAGE, .user_hi = KUMIKI_PROGRAM_ARGS, .load_bias = 0x400000};
+    struct elf_limits limits = { .user_lo = PAGE, .user_hi = KUMIKI_PROGRAM_ARGS, .load_bias = 0x400000 };
     enum elf_error ee = elf64_image_parse(s->elf, s->elf_size, &limits, &img);
     if (ee != ELF_OK)
         return fail(why, elf_error_name(ee), KE_INVALID_ARGUMENT);
@@ -162,7 +166,7 @@ uint64_t kumiki_process_spawn(struct kumiki_allocator *spawner, const struct kum
     struct kumiki_allocator a = *spawner; /* the spawner's slots, the program's own memory */
     a.untyped = p->untyped;
     a.untyped_bits = s->memory_bits;
-    struct builder b = {&a, s, p};
+    struct builder b = { &a, s, p };
     e = build_process(&b, &img, why);
     spawner->next_slot = a.next_slot; /* destroy frees them, success or not */
     return e;

@@ -31,7 +31,9 @@ __attribute__((noreturn)) void kumiki_exit(int status)
 {
     if (kumiki_bootinfo())
         kumiki_syscall2(SYS_DEBUG_HALT, status == 0 ? 0x10 : 0x11, 0, NULL);
-    struct kumiki_msg msg = {.label = KUMIKI_PROGRAM_EXIT, .length = 1, .words = {(uint64_t)(int64_t)status}};
+    struct kumiki_msg msg = { .label = KUMIKI_PROGRAM_EXIT,
+                              .length = 1,
+                              .words = { (uint64_t)(int64_t)status } };
     kumiki_call(KUMIKI_PROGRAM_CAP_SUPERVISOR, &msg);
     for (;;)
         kumiki_yield(); /* the supervisor never replies: it tears us down */

@@ -53,14 +53,16 @@ static uint64_t issue(struct invocation *inv)
             return KE_ILLEGAL_OPERATION;
     if (a.root->cap.type != KUMIKI_OBJ_CNODE)
         return KE_WRONG_TYPE;
-    struct lookup_result r = cspace_lookup(&a.root->cap, a.index, (unsigned)(a.depth > 64 ? 65 : a.depth), true);
+    struct lookup_result r =
+        cspace_lookup(&a.root->cap, a.index, (unsigned)(a.depth > 64 ? 65 : a.depth), true);
     if (r.error)
         return r.error;
     if (!cap_is_null(&r.slot->cap))
         return KE_DELETE_FIRST;
     mark((unsigned)a.first, (unsigned)a.last, true);
     slot_insert(r.slot,
-                (struct cap){.type = KUMIKI_OBJ_IOPORT, .rights = KUMIKI_RIGHTS_ALL, .data = a.first | a.last << 16},
+                (struct cap){
+                    .type = KUMIKI_OBJ_IOPORT, .rights = KUMIKI_RIGHTS_ALL, .data = a.first | a.last << 16 },
                 inv->service);
     return KE_OK;
 }
@@ -70,9 +72,10 @@ uint64_t ioport_invoke(struct invocation *inv)
     const struct cap *cap = &inv->service->cap;
     if (cap->type == KUMIKI_OBJ_IOPORT_CONTROL)
         return inv->label == KUMIKI_IOPORT_CONTROL_ISSUE ? issue(inv) : KE_UNKNOWN_INVOCATION;
-    static const uint8_t widths[] = {[KUMIKI_IOPORT_IN8] = 1,  [KUMIKI_IOPORT_IN16] = 2,
-                                     [KUMIKI_IOPORT_IN32] = 4, [KUMIKI_IOPORT_OUT8] = 1,
-                                     [KUMIKI_IOPORT_OUT16] = 2, [KUMIKI_IOPORT_OUT32] = 4};
+    static const uint8_t widths[] = {
+        [KUMIKI_IOPORT_IN8] = 1,  [KUMIKI_IOPORT_IN16] = 2,  [KUMIKI_IOPORT_IN32] = 4,
+        [KUMIKI_IOPORT_OUT8] = 1, [KUMIKI_IOPORT_OUT16] = 2, [KUMIKI_IOPORT_OUT32] = 4
+    };
     if (inv->label >= sizeof(widths) || !widths[inv->label])
         return KE_UNKNOWN_INVOCATION;
     bool out = inv->label >= KUMIKI_IOPORT_OUT8;
@@ -92,7 +95,9 @@ uint64_t ioport_invoke(struct invocation *inv)
             outl((uint16_t)port, (uint32_t)value);
         return KE_OK;
     }
-    uint64_t value = width == 1 ? inb((uint16_t)port) : width == 2 ? inw((uint16_t)port) : inl((uint16_t)port);
+    uint64_t value = width == 1   ? inb((uint16_t)port)
+                     : width == 2 ? inw((uint16_t)port)
+                                  : inl((uint16_t)port);
     invocation_set_result(inv, 0, value);
     return KE_OK;
 }

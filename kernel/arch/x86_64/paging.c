@@ -6,7 +6,6 @@
 #include <kernel/pmem.h>
 #include <kernel/string.h>
 
-
 extern uint64_t boot_pml4[512];
 extern uint32_t cpu_has_nx;
 

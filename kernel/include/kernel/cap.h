@@ -70,7 +70,7 @@ static inline bool cap_has_rights(const struct cap *c, unsigned rights)
 
 static inline struct cap cap_null(void)
 {
-    return (struct cap){.type = KUMIKI_OBJ_NULL};
+    return (struct cap){ .type = KUMIKI_OBJ_NULL };
 }
 
 /* True when a and b refer to the same object (same type and address; for

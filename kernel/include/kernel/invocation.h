@@ -12,12 +12,12 @@ struct tcb;
 
 struct invocation {
     struct tcb *caller;
-    struct cte *service;  /* the slot of the invoked capability */
+    struct cte *service; /* the slot of the invoked capability */
     uint64_t label;
-    unsigned length;      /* message words available (clamped to what the caller can hold) */
-    unsigned extra_caps;  /* capabilities resolved into caps[] */
+    unsigned length;     /* message words available (clamped to what the caller can hold) */
+    unsigned extra_caps; /* capabilities resolved into caps[] */
     struct cte *caps[KUMIKI_MSG_MAX_CAPS];
-    unsigned results;     /* words written with invocation_set_result */
+    unsigned results; /* words written with invocation_set_result */
 };
 
 uint64_t invocation_word(const struct invocation *inv, unsigned index);

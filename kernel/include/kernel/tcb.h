@@ -45,22 +45,22 @@ struct tcb {
     struct tcb *ready_next, *ready_prev;
 
     /* IPC state: valid while blocked (see endpoint.c). */
-    void *blocked_on;             /* struct endpoint or struct notification */
+    void *blocked_on; /* struct endpoint or struct notification */
     struct tcb *queue_next, *queue_prev;
-    uint64_t send_badge;          /* badge of the capability used to send */
+    uint64_t send_badge; /* badge of the capability used to send */
     bool send_can_grant, send_can_grant_reply, send_is_call;
-    uint8_t pending_fault;        /* KUMIKI_FAULT_* this thread sends or awaits a reply to, 0 if none */
+    uint8_t pending_fault; /* KUMIKI_FAULT_* this thread sends or awaits a reply to, 0 if none */
     uint8_t fault_length;
     uint64_t fault_words[KUMIKI_FAULT_MAX_WORDS];
-    struct tcb *reply_to;         /* a caller waiting for this thread's reply (the one-shot reply right) */
-    struct tcb *replier;          /* while BLOCKED_REPLY: the thread holding the right to reply, or NULL */
-    struct cte *reply_slot;       /* while BLOCKED_REPLY: the REPLY capability saved for us, or NULL */
+    struct tcb *reply_to;   /* a caller waiting for this thread's reply (the one-shot reply right) */
+    struct tcb *replier;    /* while BLOCKED_REPLY: the thread holding the right to reply, or NULL */
+    struct cte *reply_slot; /* while BLOCKED_REPLY: the REPLY capability saved for us, or NULL */
     struct notification *bound_notification;
 
-    vaddr_t ipc_buffer_address;   /* user address, 0 if none */
+    vaddr_t ipc_buffer_address;           /* user address, 0 if none */
     struct kumiki_ipc_buffer *ipc_buffer; /* the same page through the physmap, or NULL */
     uint64_t fs_base;
-    paddr_t vspace_phys;          /* CR3 value, 0 until a VSpace is set */
+    paddr_t vspace_phys; /* CR3 value, 0 until a VSpace is set */
 
     unsigned id;
     char name[TCB_NAME_MAX];

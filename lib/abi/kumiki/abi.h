@@ -43,14 +43,14 @@ static inline uint64_t kumiki_msginfo_unwrapped(uint64_t info)
  * The kernel points the GS base at it while the thread runs, so user code
  * reaches it as %gs:offset without knowing its address. */
 struct kumiki_ipc_buffer {
-    uint64_t self;                 /* its own user address (written by the kernel) */
+    uint64_t self;                      /* its own user address (written by the kernel) */
     uint64_t msg[KUMIKI_MSG_MAX_WORDS]; /* msg[0..3] travel in registers; the copies here are unused */
-    uint64_t user_data;            /* free for the runtime */
+    uint64_t user_data;                 /* free for the runtime */
     uint64_t caps_or_badges[KUMIKI_MSG_MAX_CAPS]; /* send: extra capability addresses; receive: badges */
-    uint64_t receive_cnode;        /* CNode for received capabilities (its address, depth 64); 0 = CSpace root */
-    uint64_t receive_index;        /* first slot for received capabilities */
-    uint64_t receive_depth;        /* depth of receive_index in receive_cnode (0 with receive_cnode 0 = 64) */
-    uint64_t receive_count;        /* how many slots from receive_index may be filled (0 = take none) */
+    uint64_t receive_cnode; /* CNode for received capabilities (its address, depth 64); 0 = CSpace root */
+    uint64_t receive_index; /* first slot for received capabilities */
+    uint64_t receive_depth; /* depth of receive_index in receive_cnode (0 with receive_cnode 0 = 64) */
+    uint64_t receive_count; /* how many slots from receive_index may be filled (0 = take none) */
 };
 _Static_assert(sizeof(struct kumiki_ipc_buffer) <= 4096, "one page");
 
@@ -90,8 +90,8 @@ struct kumiki_module_desc {
  * here; two pages, read-write). */
 struct kumiki_bootinfo {
     uint64_t magic;
-    uint64_t root_cnode_radix;  /* CSpace root: 2^radix slots, addresses resolve 64 bits */
-    uint64_t ipc_buffer;        /* user address of the root task's IPC buffer */
+    uint64_t root_cnode_radix; /* CSpace root: 2^radix slots, addresses resolve 64 bits */
+    uint64_t ipc_buffer;       /* user address of the root task's IPC buffer */
     uint64_t bootinfo_pages;
     struct kumiki_slot_region empty;        /* free slots of the root CNode */
     struct kumiki_slot_region image_frames; /* the root task's own pages */
@@ -99,7 +99,7 @@ struct kumiki_bootinfo {
     struct kumiki_slot_region untyped;      /* one capability per untyped_list entry */
     uint64_t untyped_count;
     struct kumiki_untyped_desc untyped_list[KUMIKI_MAX_BOOT_UNTYPEDS];
-    uint64_t module_count;                  /* boot modules after the root task */
+    uint64_t module_count; /* boot modules after the root task */
     struct kumiki_module_desc modules[KUMIKI_MAX_BOOT_MODULES];
     char kernel_cmdline[128];
 };

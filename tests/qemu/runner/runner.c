@@ -17,7 +17,7 @@
 #include <kumiki/program.h>
 #include <kumiki/user.h>
 
-#define SCRATCH_PAGE 0x10000000ull
+#define SCRATCH_PAGE  0x10000000ull
 #define MODULE_WINDOW 0x20000000ull
 enum { PROGRAM_MEMORY_BITS = 22, PROGRAM_PRIORITY = 100 };
 
@@ -35,8 +35,8 @@ static kumiki_cptr_t program_pool;
 static unsigned failures;
 
 static const char *const mnemonics[32] = {
-    [0] = "DE", [1] = "DB", [3] = "BP", [4] = "OF", [5] = "BR", [6] = "UD", [7] = "NM",
-    [13] = "GP", [14] = "PF", [16] = "MF", [17] = "AC", [19] = "XM",
+    [0] = "DE", [1] = "DB",  [3] = "BP",  [4] = "OF",  [5] = "BR",  [6] = "UD",
+    [7] = "NM", [13] = "GP", [14] = "PF", [16] = "MF", [17] = "AC", [19] = "XM",
 };
 
 static const char *find(const char *haystack, const char *needle)
@@ -63,7 +63,7 @@ static void module_name(const char *cmdline, char *name, size_t size)
 
 static bool parse_expectation(const char *cmdline, struct expectation *e)
 {
-    *e = (struct expectation){.kind = EXPECT_EXIT};
+    *e = (struct expectation){ .kind = EXPECT_EXIT };
     const char *p = find(cmdline, " expect=");
     if (!p)
         return true;
@@ -175,9 +175,15 @@ static void run_program(unsigned number, const struct kumiki_module_desc *m)
         return;
     }
     struct kumiki_spawn spawn = {
-        .elf = (const void *)MODULE_WINDOW, .elf_size = m->size, .args = m->cmdline, .supervisor = endpoint,
-        .badge = number, .priority = PROGRAM_PRIORITY, .memory_bits = PROGRAM_MEMORY_BITS,
-        .scratch_vspace = KUMIKI_CAP_INIT_VSPACE, .scratch_vaddr = SCRATCH_PAGE,
+        .elf = (const void *)MODULE_WINDOW,
+        .elf_size = m->size,
+        .args = m->cmdline,
+        .supervisor = endpoint,
+        .badge = number,
+        .priority = PROGRAM_PRIORITY,
+        .memory_bits = PROGRAM_MEMORY_BITS,
+        .scratch_vspace = KUMIKI_CAP_INIT_VSPACE,
+        .scratch_vaddr = SCRATCH_PAGE,
     };
     struct kumiki_process process;
     const char *why = NULL;

@@ -6,9 +6,9 @@
 
 /* All registers of the native ABI (lib/abi/kumiki/abi.h). */
 struct kumiki_regs {
-    uint64_t rax; /* in: number; out: error */
-    uint64_t rdi; /* in: capability; out: badge */
-    uint64_t rsi; /* message info */
+    uint64_t rax;   /* in: number; out: error */
+    uint64_t rdi;   /* in: capability; out: badge */
+    uint64_t rsi;   /* message info */
     uint64_t mr[4]; /* rdx, r10, r8, r9 */
 };
 
@@ -39,7 +39,10 @@ static inline uint64_t kumiki_syscall2(uint64_t number, uint64_t a0, uint64_t a1
     register uint64_t rax __asm__("rax") = number;
     register uint64_t rdi __asm__("rdi") = a0;
     register uint64_t rsi __asm__("rsi") = a1;
-    __asm__ volatile("syscall" : "+r"(rax), "+r"(rdi), "+r"(rsi) : : "rcx", "r11", "rdx", "r8", "r9", "r10", "memory");
+    __asm__ volatile("syscall"
+                     : "+r"(rax), "+r"(rdi), "+r"(rsi)
+                     :
+                     : "rcx", "r11", "rdx", "r8", "r9", "r10", "memory");
     if (value)
         *value = rdi;
     return rax;

@@ -9,9 +9,9 @@
 #include <kumiki/abi.h>
 
 struct kumiki_allocator {
-    kumiki_cptr_t cspace;            /* the CSpace root CNode (slot addresses are its indexes) */
+    kumiki_cptr_t cspace; /* the CSpace root CNode (slot addresses are its indexes) */
     kumiki_cptr_t next_slot, end_slot;
-    kumiki_cptr_t untyped;           /* objects come from here */
+    kumiki_cptr_t untyped; /* objects come from here */
     unsigned untyped_bits;
 };
 
@@ -20,9 +20,10 @@ struct kumiki_allocator {
 uint64_t kumiki_alloc_init_root(struct kumiki_allocator *a, const struct kumiki_bootinfo *bi);
 kumiki_cptr_t kumiki_alloc_slot(struct kumiki_allocator *a);
 /* A new object in a new slot; *out = its address. */
-uint64_t kumiki_alloc_object(struct kumiki_allocator *a, uint64_t type, uint64_t size_bits, kumiki_cptr_t *out);
+uint64_t kumiki_alloc_object(struct kumiki_allocator *a, uint64_t type, uint64_t size_bits,
+                             kumiki_cptr_t *out);
 
 /* Maps frame at vaddr in vspace, making any missing page-table level from
  * the allocator first. */
-uint64_t kumiki_map_page(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame, uint64_t vaddr,
-                         uint64_t rights);
+uint64_t kumiki_map_page(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame,
+                         uint64_t vaddr, uint64_t rights);

@@ -10,13 +10,13 @@
 struct kumiki_spawn {
     const void *elf;
     size_t elf_size;
-    const char *args;            /* copied to the program's argument page */
-    kumiki_cptr_t supervisor;    /* an endpoint in the spawner's CSpace */
-    uint64_t badge;              /* the program's calls and faults carry it */
+    const char *args;         /* copied to the program's argument page */
+    kumiki_cptr_t supervisor; /* an endpoint in the spawner's CSpace */
+    uint64_t badge;           /* the program's calls and faults carry it */
     uint64_t priority;
-    unsigned memory_bits;        /* log2 of the program's memory budget (untyped) */
+    unsigned memory_bits;         /* log2 of the program's memory budget (untyped) */
     kumiki_cptr_t scratch_vspace; /* the spawner's VSpace, to fill pages */
-    uint64_t scratch_vaddr;      /* a free page-aligned address in it */
+    uint64_t scratch_vaddr;       /* a free page-aligned address in it */
 };
 
 struct kumiki_process {
@@ -28,8 +28,8 @@ struct kumiki_process {
  * untyped of its own, so each destroy lets the pool start over).  Returns
  * KE_OK, or an error with *why saying which step failed; either way *p is
  * set so that kumiki_process_destroy cleans up. */
-uint64_t kumiki_process_spawn(struct kumiki_allocator *a, const struct kumiki_spawn *s, struct kumiki_process *p,
-                              const char **why);
+uint64_t kumiki_process_spawn(struct kumiki_allocator *a, const struct kumiki_spawn *s,
+                              struct kumiki_process *p, const char **why);
 /* Revokes the process's untyped: every object of the process is gone, and
  * the spawner's slots it used are free again. */
 uint64_t kumiki_process_destroy(struct kumiki_allocator *a, struct kumiki_process *p);

@@ -25,7 +25,7 @@ enum {
     KUMIKI_PROGRAM_EXIT = 0x100,
 };
 
-#define KUMIKI_PROGRAM_STACK_TOP 0x00007ffffff00000ull
+#define KUMIKI_PROGRAM_STACK_TOP   0x00007ffffff00000ull
 #define KUMIKI_PROGRAM_STACK_PAGES 16
-#define KUMIKI_PROGRAM_ARGS 0x00007fffffe00000ull       /* one page: the argument string */
-#define KUMIKI_PROGRAM_IPC_BUFFER 0x00007fffffe01000ull /* one page */
+#define KUMIKI_PROGRAM_ARGS        0x00007fffffe00000ull /* one page: the argument string */
+#define KUMIKI_PROGRAM_IPC_BUFFER  0x00007fffffe01000ull /* one page */

@@ -46,7 +46,7 @@ enum {
     PTE_LARGE = 1u << 7,
     PTE_GLOBAL = 1u << 8,
 };
-#define PTE_NO_EXECUTE (1ull << 63)
+#define PTE_NO_EXECUTE   (1ull << 63)
 #define PTE_ADDRESS_MASK 0x000ffffffffff000ull
 
 /* The entry for va at `level` (3 = PML4 ... 0 = page table) in root's
