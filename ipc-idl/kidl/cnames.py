@@ -6,6 +6,7 @@ in C, interface "fs" with procedure "open" gives the client function
 "fs_open".  The IDL author picks prefixes, as in C.  The checker makes sure
 no two generated names collide.
 """
+import re
 
 C_KEYWORDS = frozenset("""
     auto break case char const continue default do double else enum extern
@@ -17,10 +18,15 @@ C_KEYWORDS = frozenset("""
 
 # Names the generated code and the headers it includes already use.
 C_RESERVED = C_KEYWORDS | frozenset("""
-    bool true false NULL size_t ptrdiff_t offsetof
+    bool true false NULL size_t ptrdiff_t offsetof wchar_t max_align_t
     int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t
     intptr_t uintptr_t intmax_t uintmax_t
 """.split())
+
+# Macros of <stdint.h> and <stddef.h>: INT8_MAX, UINT64_C, SIZE_MAX, ...
+C_STANDARD_MACRO = re.compile(
+    r"U?INT(8|16|32|64|MAX|PTR|_LEAST\d+|_FAST\d+)_(MAX|MIN|C)|"
+    r"(SIZE|PTRDIFF|SIG_ATOMIC|WCHAR|WINT)_(MAX|MIN)")
 
 # Parameter names the generated functions use for themselves.
 RESERVED_PARAMETER_NAMES = frozenset({"endpoint", "ctx", "badge"})
@@ -32,8 +38,8 @@ def identifier_problem(name):
         return f"name '{name}' must not start with '_' (reserved in C)"
     if name.lower().startswith("kidl"):
         return f"name '{name}' must not start with 'kidl' (reserved for the IDL runtime)"
-    if name in C_RESERVED:
-        return f"'{name}' is a C keyword or standard type name and cannot be used as a name"
+    if name in C_RESERVED or C_STANDARD_MACRO.fullmatch(name):
+        return f"'{name}' is a C keyword or standard name and cannot be used as a name"
     return None
 
 

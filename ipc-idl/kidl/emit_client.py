@@ -4,7 +4,7 @@ Each function encodes the in-parameters into the calling thread's message
 buffer, makes a blocking Call on the endpoint capability, and decodes and
 checks the reply into the out-parameters.
 """
-from . import cnames, marshal, wire
+from . import cnames, marshal, signatures, wire
 from .cwriter import CWriter, file_banner, wrap_call
 
 
@@ -12,32 +12,13 @@ def _index_name(depth):
     return f"kidl_i{depth}"
 
 
-def signature_parameters(method):
-    parameters = []
-    for param in method.params:
-        parameters += marshal.parameter_declarations(param)
-    return parameters
-
-
 def _prototype(interface, method):
     head = f"int {cnames.client_function(interface.name, method.name)}"
-    return head, ["kidl_cptr_t endpoint"] + signature_parameters(method)
-
-
-def method_doc_paragraphs(method):
-    """@param lines for documented parameters, then what the result means."""
-    params = [f"@param {p.name} {' '.join(p.doc.split())}" for p in method.params if p.doc]
-    result = "Returns 0 on success, a negative KIDL_ERR_* code"
-    if method.raises is not None:
-        result += f", or an enum {method.raises.name} value from the server"
-    result += "."
-    if method.outputs():
-        result += " Out-parameters are only meaningful when 0 is returned."
-    return ["\n".join(params)] if params else [], result
+    return head, ["kidl_cptr_t endpoint"] + signatures.parameter_list(method)
 
 
 def _emit_prototype_doc(out, method):
-    params, result = method_doc_paragraphs(method)
+    params, result = signatures.doc_paragraphs(method)
     out.doc(method.doc, params + [result])
 
 

@@ -6,9 +6,8 @@ length, every enum and bool) before calling the handler from the server's
 table, then encodes the handler's out-parameters as the reply.  A request
 that fails any check gets an error reply; the handler is not called.
 """
-from . import cnames, marshal, wire
+from . import cnames, marshal, signatures, wire
 from .cwriter import CWriter, file_banner, wrap_call
-from .emit_client import method_doc_paragraphs, signature_parameters
 
 
 def _index_name(depth):
@@ -48,9 +47,10 @@ def emit_header(module, source_path):
             for index, method in enumerate(interface.methods):
                 if index:
                     out.blank()
-                params, result = method_doc_paragraphs(method)
+                params, _ = signatures.doc_paragraphs(method)
                 out.doc(method.doc, params)
-                parameters = ["void *ctx", "kidl_badge_t badge"] + signature_parameters(method)
+                parameters = (["void *ctx", "kidl_badge_t badge"] +
+                              signatures.parameter_list(method))
                 out.lines(wrap_call(f"int (*{method.name})", parameters, ";", "    "))
         out.blank()
         out.doc(f"A server of interface {interface.name}.")
