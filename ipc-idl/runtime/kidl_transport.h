@@ -35,10 +35,13 @@ typedef uint64_t kidl_badge_t;   /* delivered to the receiver */
 typedef uint64_t kidl_msginfo_t; /* label | caps | length, see below */
 
 /*
- * The message-info word:
+ * The message-info word, laid out as the kernel's (KUMIKI_MSGINFO_* in
+ * lib/abi/kumiki):
  *   bits  0..6   length: number of message words used (0..120)
  *   bits  7..8   number of capabilities transferred (0..3)
- *   bits  9..11  reserved, zero
+ *   bits  9..11  the kernel's "unwrapped" mask on receive (a badge delivered
+ *                instead of a capability); generated code ignores it, the
+ *                Kumiki transport decides what an unwrapped capability means
  *   bits 12..63  label: the procedure's ordinal in a request, the error code
  *                (0 = success) in a reply
  */
