@@ -112,6 +112,8 @@ class Checker:
             self.attempt(self.register, decl, kinds[type(decl)])
 
     def register(self, decl, kind):
+        # Until registered, references to the name are not errors of their own.
+        self.failed_names.add(decl.name)
         self.check_identifier(decl.name, decl.location)
         previous = self.lookup(decl.name)
         if previous is not None:
@@ -130,6 +132,7 @@ class Checker:
             # Fields are filled later, so structs may refer to each other in any order.
             symbol.model = StructType(decl.name, [], decl.doc, decl.location)
         self.local[decl.name] = symbol
+        self.failed_names.discard(decl.name)
 
     def local_decls(self, kind):
         return [(s.decl, s) for s in self.local.values() if s.kind == kind]
@@ -174,6 +177,11 @@ class Checker:
         self.constants_in_progress.append(name)
         try:
             value = self.evaluate(decl.value)
+        except (IdlError, _AlreadyReported):
+            # Whatever refers to it later would only repeat the error.
+            self.failed_names.add(name)
+            self.local.pop(name, None)
+            raise
         finally:
             self.constants_in_progress.pop()
         constant = Constant(name, value, decl.doc, decl.location)
@@ -196,16 +204,11 @@ class Checker:
     # Constants.
 
     def check_constants(self):
+        # Constants may refer to later ones: those are evaluated on first use.
         for decl, symbol in self.local_decls("constant"):
-            if symbol.model is None:
-                if self.attempt(self.evaluate_local_constant, decl.name) is None:
-                    self.failed_names.add(decl.name)
-                    del self.local[decl.name]
-        # Keep declaration order; a failed constant is simply missing.
-        for decl in self.tree.declarations:
-            symbol = self.local.get(decl.name)
-            if isinstance(decl, syntax.ConstDecl) and symbol is not None and \
-                    symbol.decl is decl:
+            if symbol.model is None and decl.name not in self.failed_names:
+                self.attempt(self.evaluate_local_constant, decl.name)
+            if symbol.model is not None:
                 self.module.constants.append(symbol.model)
 
     # Enums.
