@@ -22,6 +22,8 @@ struct lookup_result cspace_lookup(const struct cap *root, uint64_t cptr, unsign
         unsigned level_bits = guard_bits + radix;
         if (level_bits > remaining)
             return r; /* depth ends inside this level */
+        if (radix == 0)
+            return r; /* no index bits: only slot 0, and no shift by the whole width below */
         if (guard_bits && low_bits(cptr >> (remaining - guard_bits), guard_bits) != cnode->data)
             return r;
         uint64_t index = low_bits(cptr >> (remaining - level_bits), radix);
