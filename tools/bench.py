@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """meson compile -C build bench: print every benchmark as `BENCH name value unit`.
 
-usage: bench.py --qemu QEMU --kernel KERNEL [--boot MODULE]... [--run CMD... --end-run]...
+usage: bench.py --qemu QEMU --kernel KERNEL [--boot MODULES]... [--run CMD... --end-run]...
 
-Each --boot boots the kernel with MODULE as the first (and only) program
-under `-icount shift=0,sleep=off`, where rdtsc deltas are exact guest
+Each --boot boots the kernel with MODULES ('|'-separated, the first is the
+root task) under `-icount shift=0,sleep=off`, where rdtsc deltas are exact guest
 instruction counts, equal from run to run; the program prints its BENCH
 lines.  Each --run ... --end-run is a host command that prints BENCH lines
 itself (e.g. the IDL loopback benchmark).  A benchmark that fails to run
@@ -44,9 +44,11 @@ def parse(argv):
     return qemu, kernel, boots, runs
 
 
-def bench_boot(qemu, kernel, module):
-    args = qemu_tap_runner.parse_args(["--qemu", qemu, "--kernel", kernel, "--module", module,
-                                       "--icount", "--timeout", "300"])
+def bench_boot(qemu, kernel, modules):
+    argv = ["--qemu", qemu, "--kernel", kernel, "--icount", "--timeout", "300"]
+    for module in modules.split("|"):
+        argv += ["--module", module]
+    args = qemu_tap_runner.parse_args(argv)
     status, lines = qemu_tap_runner.run_qemu(args)
     problems = qemu_tap_runner.judge(args, status, lines)
     if problems:

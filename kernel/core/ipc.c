@@ -77,14 +77,14 @@ static void queue_remove(struct tcb **head, struct tcb **tail, struct tcb *t)
     t->blocked_on = NULL;
 }
 
-static void endpoint_dequeue(struct endpoint *ep, struct tcb *t)
+void endpoint_dequeue(struct endpoint *ep, struct tcb *t)
 {
     queue_remove(&ep->head, &ep->tail, t);
     if (!ep->head)
         ep->state = ENDPOINT_IDLE;
 }
 
-static void endpoint_enqueue(struct endpoint *ep, struct tcb *t, enum endpoint_state state,
+void endpoint_enqueue(struct endpoint *ep, struct tcb *t, enum endpoint_state state,
                              enum thread_state thread_state)
 {
     queue_append(&ep->head, &ep->tail, t);

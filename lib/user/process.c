@@ -92,6 +92,9 @@ static uint64_t setup_cspace(struct builder *b)
     if (!e)
         e = kumiki_cnode_copy(cnode, KUMIKI_PROGRAM_CAP_VSPACE, depth, a->cspace, b->p->vspace, 64,
                               KUMIKI_RIGHTS_ALL);
+    for (unsigned i = 0; !e && i < b->s->give_count; i++)
+        e = kumiki_cnode_copy(cnode, KUMIKI_PROGRAM_CAP_FIRST_FREE + i, depth, a->cspace, b->s->give[i], 64,
+                              KUMIKI_RIGHTS_ALL);
     return e;
 }
 

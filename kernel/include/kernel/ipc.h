@@ -24,6 +24,10 @@ struct notification {
 };
 _Static_assert(sizeof(struct notification) <= (1u << KUMIKI_NOTIFICATION_SIZE_BITS), "notification size");
 
+/* Endpoint queues (the fast path uses them directly). */
+void endpoint_dequeue(struct endpoint *ep, struct tcb *t);
+void endpoint_enqueue(struct endpoint *ep, struct tcb *t, enum endpoint_state state, enum thread_state thread_state);
+
 /* System calls on an endpoint capability. */
 void ipc_send(struct tcb *sender, const struct cap *ep_cap, bool blocking, bool is_call);
 void ipc_receive(struct tcb *receiver, const struct cap *ep_cap, bool blocking);

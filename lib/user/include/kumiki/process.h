@@ -15,6 +15,8 @@ struct kumiki_spawn {
     uint64_t badge;           /* the program's calls and faults carry it */
     uint64_t priority;
     unsigned memory_bits;         /* log2 of the program's memory budget (untyped) */
+    const kumiki_cptr_t *give;    /* capabilities copied (all rights) to the program's */
+    unsigned give_count;          /*   slots KUMIKI_PROGRAM_CAP_FIRST_FREE.. in order */
     kumiki_cptr_t scratch_vspace; /* the spawner's VSpace, to fill pages */
     uint64_t scratch_vaddr;       /* a free page-aligned address in it */
 };
