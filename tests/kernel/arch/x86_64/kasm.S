@@ -1,0 +1,58 @@
+/* tests/kernel/arch/x86_64/kasm.S — instructions the kernel tests need that
+ * C cannot express (declared in harness/arch.h). */
+    .text
+
+/* rdi = argument, rsi = own TCB, rdx = function: fn(arg, self), then
+ * kthread_returned(self) for ever.  rsp is 16-byte aligned here, so the
+ * call leaves it as the ABI expects at a function's entry. */
+    .globl kthread_trampoline
+kthread_trampoline:
+    mov %rsi, %rbx
+    call *%rdx
+1:  mov %rbx, %rdi
+    call kthread_returned
+    jmp 1b
+
+    .globl kt_ud2, kt_ud2_site
+kt_ud2:
+kt_ud2_site:
+    ud2
+    mov $7, %eax
+    ret
+
+    .globl kt_read_fs0
+kt_read_fs0:
+    mov %fs:0, %rax
+    ret
+
+/* uint64_t kt_syscall(number, rdi, rsi, uint64_t *rdi_out) */
+    .globl kt_syscall
+kt_syscall:
+    mov %rdi, %rax
+    mov %rsi, %rdi
+    mov %rdx, %rsi
+    mov %rcx, %r8          /* keep rdi_out: syscall clobbers rcx */
+    push %r8
+    syscall
+    pop %r8
+    mov %rdi, (%r8)
+    ret
+
+    .globl kt_inb_0x40, kt_inb_site
+kt_inb_0x40:
+kt_inb_site:
+    inb $0x40, %al
+    ret
+
+    .globl kt_cli, kt_cli_site
+kt_cli:
+kt_cli_site:
+    cli
+    ret
+
+    .globl kt_spin_forever
+kt_spin_forever:
+1:  incq (%rdi)
+    jmp 1b
+
+    .section .note.GNU-stack, "", @progbits

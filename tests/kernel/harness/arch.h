@@ -1,0 +1,23 @@
+/* tests/kernel/harness/arch.h — the few instructions the tests need that C
+ * cannot express (tests/kernel/arch/x86_64/). */
+#pragma once
+
+#include <stdint.h>
+
+/* Entry of test threads: rdi = argument, rsi = own TCB, rdx = function. */
+void kthread_trampoline(void);
+/* Executes ud2 (2 bytes, at kt_ud2_site) and returns 7 if resumed after it. */
+uint64_t kt_ud2(void);
+extern const char kt_ud2_site[];
+/* Reads 8 bytes at %fs:0. */
+uint64_t kt_read_fs0(void);
+/* A raw syscall with number rax and arguments rdi, rsi; returns rax and
+ * stores rdi in *rdi_out. */
+uint64_t kt_syscall(uint64_t number, uint64_t rdi, uint64_t rsi, uint64_t *rdi_out);
+/* `inb $0x40` and `cli` executed in user mode (both must #GP). */
+uint8_t kt_inb_0x40(void);
+extern const char kt_inb_site[];
+void kt_cli(void);
+extern const char kt_cli_site[];
+/* Spins forever, incrementing *counter, without any system call. */
+void kt_spin_forever(volatile uint64_t *counter);
