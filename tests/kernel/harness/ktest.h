@@ -41,6 +41,11 @@ int ktest_main(const struct ktest *const *groups);
 /* Records the first failure of the running test. */
 __attribute__((format(printf, 3, 4))) void ktest_fail(const char *file, int line, const char *fmt, ...);
 bool ktest_failed(void);
+/* Marks the running test as showing a known kernel bug (described by
+ * `bug`): if it fails, its TAP line is "not ok ... # TODO bug" and it does
+ * not count as a failure of the boot; meson.build lists its number with
+ * --expect-not-ok, so the boot goes red once the bug is fixed. */
+void ktest_known_bug(const char *bug);
 
 #define CHECK(cond)                                      \
     do {                                                 \

@@ -1,17 +1,6 @@
-/* tests/kernel/arch/x86_64/kasm.S — instructions the kernel tests need that
- * C cannot express (declared in harness/arch.h). */
+/* tests/kernel/arch/x86_64/instructions.S — instructions the kernel tests
+ * need that C cannot express (declared in harness/arch.h). */
     .text
-
-/* rdi = argument, rsi = own TCB, rdx = function: fn(arg, self), then
- * kthread_returned(self) for ever.  rsp is 16-byte aligned here, so the
- * call leaves it as the ABI expects at a function's entry. */
-    .globl kthread_trampoline
-kthread_trampoline:
-    mov %rsi, %rbx
-    call *%rdx
-1:  mov %rbx, %rdi
-    call kthread_returned
-    jmp 1b
 
     .globl kt_ud2, kt_ud2_site
 kt_ud2:
