@@ -72,21 +72,30 @@ static paddr_t root_of(unsigned asid)
     return asid < ASID_COUNT ? asid_roots[asid] : 0;
 }
 
+static bool is_table(uint64_t type)
+{
+    return type == KUMIKI_OBJ_PAGE_TABLE || type == KUMIKI_OBJ_PAGE_DIRECTORY || type == KUMIKI_OBJ_PDPT;
+}
+
 /* Removes the mapping made through `cap`, if its address space is alive and
- * the entry still points at this object. */
+ * the entry still points at this object.  An unmapped table is emptied: its
+ * entries would otherwise come back, unknown to the capabilities of the
+ * frames and tables below, wherever the table is mapped next. */
 static void unmap(struct cap *cap)
 {
     if (!(cap->flags & CAP_FLAG_MAPPED))
         return;
     cap->flags &= (uint8_t)~CAP_FLAG_MAPPED;
     paddr_t root = root_of(cap->asid);
-    if (!root)
-        return;
     unsigned level = level_of(cap->type);
-    uint64_t *entry = paging_entry(root, cap->data, level);
+    uint64_t *entry = root ? paging_entry(root, cap->data, level) : NULL;
     if (entry && (*entry & PTE_PRESENT) && (*entry & PTE_ADDRESS_MASK) == cap->object) {
         *entry = 0;
         paging_flush_if_current(root, cap->data, level > 0);
+    }
+    if (is_table(cap->type)) {
+        memset(phys_to_virt(cap->object), 0, PAGE_SIZE);
+        paging_flush_if_current(paging_current_root(), 0, true); /* it may be reachable from elsewhere */
     }
 }
 
