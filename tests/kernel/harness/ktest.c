@@ -168,6 +168,7 @@ int ktest_main(const struct ktest *const *groups)
     for (const struct ktest *const *g = groups; *g; g++) {
         for (const struct ktest *t = *g; t->name; t++) {
             number++;
+            kt.test_number = number;
             failed = false;
             known_bug = NULL;
             failure[0] = '\0';

@@ -30,7 +30,8 @@ struct ktest_env {
     unsigned pool_bits;
     kumiki_cptr_t empty_slot; /* always empty: "no capability" for arguments */
     kumiki_cptr_t first_test_slot;
-    uint64_t next_vaddr; /* free addresses of the root VSpace, reset per test */
+    uint64_t next_vaddr;  /* free addresses of the root VSpace, reset per test */
+    unsigned test_number; /* of the running test, from 1 */
 };
 extern struct ktest_env kt;
 
