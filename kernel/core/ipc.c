@@ -93,6 +93,13 @@ void endpoint_enqueue(struct endpoint *ep, struct tcb *t, enum endpoint_state st
     thread_set_state(t, thread_state);
 }
 
+void endpoint_append_receiver(struct endpoint *ep, struct tcb *t)
+{
+    queue_append(&ep->head, &ep->tail, t);
+    ep->state = ENDPOINT_RECEIVING;
+    t->blocked_on = ep;
+}
+
 /* ---- message and capability transfer ------------------------------------ */
 
 /* Copies the extra capabilities named in the sender's IPC buffer into the

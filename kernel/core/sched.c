@@ -10,6 +10,7 @@ enum { TICK_HZ = 100 };
 
 struct tcb *current_thread;
 static struct tcb *ready[256];
+
 static uint64_t ready_bitmap[4];
 static uint64_t ticks;
 static bool rotate_pending;
@@ -49,6 +50,25 @@ void sched_remove(struct tcb *t)
     }
     t->ready_next = t->ready_prev = NULL;
     t->on_ready_queue = false;
+}
+
+void sched_replace(struct tcb *out, struct tcb *in)
+{
+    struct tcb **head = &ready[out->priority];
+    if (out->ready_next == out) {
+        in->ready_next = in->ready_prev = in;
+    } else {
+        in->ready_next = out->ready_next;
+        in->ready_prev = out->ready_prev;
+        out->ready_prev->ready_next = in;
+        out->ready_next->ready_prev = in;
+    }
+    if (*head == out)
+        *head = in;
+    out->ready_next = out->ready_prev = NULL;
+    out->on_ready_queue = false;
+    in->on_ready_queue = true;
+    in->slice_left = THREAD_TIME_SLICE;
 }
 
 void thread_set_state(struct tcb *t, enum thread_state state)
@@ -95,18 +115,7 @@ unsigned sched_tick_hz(void)
 
 NORETURN void sched_switch_now(struct tcb *t)
 {
-    if (t != current_thread) {
-        struct tcb *prev = current_thread;
-        if (prev)
-            fpu_save(&prev->fpu);
-        fpu_restore(&t->fpu);
-        paging_activate(t->vspace_phys);
-        wrmsr(MSR_FS_BASE, t->fs_base);
-        wrmsr(MSR_GS_BASE, t->ipc_buffer_address);
-        context_set_save_area(&t->ctx);
-        current_thread = t;
-    }
-    context_return_to_user(&t->ctx);
+    switch_to_thread(t);
 }
 
 NORETURN void sched_exit_to_user(void)

@@ -12,8 +12,6 @@
 #include <kernel/tcb.h>
 #include <kernel/usercopy.h>
 
-void syscall_from_user(struct user_context *ctx);
-
 uint64_t invocation_word(const struct invocation *inv, unsigned index)
 {
     return index < inv->length ? message_word(inv->caller, index) : 0;
@@ -186,27 +184,24 @@ static void debug_call(struct tcb *t, uint64_t number)
     }
 }
 
-void syscall_from_user(struct user_context *ctx)
+NORETURN void syscall_from_user(struct user_context *ctx)
 {
     struct tcb *t = current_thread;
     (void)ctx;
     if (t->foreign_abi) {
+        fastpath_unknown_syscall(t); /* returns only when it does not apply */
         fault_unknown_syscall(t);
         sched_exit_to_user();
     }
     uint64_t number = t->ctx.rax;
     switch (number) {
-    case SYS_CALL:
-        fastpath_call(t); /* returns only when the fast path does not apply */
-        send(t, number);
-        break;
+    case SYS_CALL: send(t, number); break; /* the fast path was tried in syscall_call_entry */
     case SYS_SEND:
     case SYS_NB_SEND: send(t, number); break;
     case SYS_RECV:
     case SYS_NB_RECV: receive(t, t->ctx.rdi, number == SYS_RECV); break;
     case SYS_REPLY: t->ctx.rax = ipc_reply(t, NULL); break;
     case SYS_REPLY_RECV:
-        fastpath_reply_recv(t);
         ipc_reply(t, NULL);
         receive(t, t->ctx.rdi, true);
         break;

@@ -1,4 +1,5 @@
 /* kernel/core/tcb.c — TCB objects: creation, teardown and invocations. */
+#include <arch/arch.h>
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <kernel/abi_decode_generated.h>
@@ -260,7 +261,7 @@ static uint64_t set_word(struct tcb *t, struct invocation *inv)
             return KE_INVALID_ARGUMENT;
         t->fs_base = v;
         if (t == current_thread)
-            wrmsr(MSR_FS_BASE, v);
+            cpu_set_fs_base(v);
         return KE_OK;
     case KUMIKI_TCB_SET_FOREIGN_ABI:
         if (v > 1)

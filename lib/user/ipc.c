@@ -137,27 +137,3 @@ uint64_t kumiki_invoke(kumiki_cptr_t service, uint64_t label, unsigned nwords, c
         results[i] = i < KUMIKI_MSG_REGISTER_WORDS ? r.mr[i] : b ? b->msg[i] : 0;
     return r.rax;
 }
-
-uint64_t kumiki_call_fast(kumiki_cptr_t ep, uint64_t info, uint64_t mr[4], uint64_t *reply_info)
-{
-    struct kumiki_regs r = { .rax = SYS_CALL, .rdi = ep, .rsi = info, .mr = { mr[0], mr[1], mr[2], mr[3] } };
-    kumiki_syscall_regs(&r);
-    for (unsigned i = 0; i < 4; i++)
-        mr[i] = r.mr[i];
-    *reply_info = r.rsi;
-    return r.rax;
-}
-
-uint64_t kumiki_reply_recv_fast(kumiki_cptr_t ep, uint64_t info, uint64_t mr[4], uint64_t *badge,
-                                uint64_t *recv_info)
-{
-    struct kumiki_regs r = {
-        .rax = SYS_REPLY_RECV, .rdi = ep, .rsi = info, .mr = { mr[0], mr[1], mr[2], mr[3] }
-    };
-    kumiki_syscall_regs(&r);
-    for (unsigned i = 0; i < 4; i++)
-        mr[i] = r.mr[i];
-    *badge = r.rdi;
-    *recv_info = r.rsi;
-    return r.rax;
-}

@@ -15,6 +15,11 @@
 #include <arch/context_layout.h>
 #include <arch/layout.h>
 
+/* Syscall numbers the entry dispatches on (lib/abi/kumiki_abi.py; checked
+ * against the generated header in fastpath.c). */
+#define SYS_CALL 1
+#define SYS_REPLY_RECV 2
+
     .text
 
 /* Stubs: push a zero error code where the CPU pushes none, then the vector. */
@@ -110,7 +115,17 @@ syscall_entry:
     PUSH_GPRS
     mov %rsp, %rdi
     mov kernel_stack_top(%rip), %rsp
+    /* Call and ReplyRecv try their fast paths first, from small entry
+     * functions that need few registers (see kernel/core/fastpath.c). */
+    cmp $SYS_CALL, %rax
+    je 1f
+    cmp $SYS_REPLY_RECV, %rax
+    je 2f
     call syscall_from_user             /* never returns */
+    ud2
+1:  call syscall_call_entry            /* never returns */
+    ud2
+2:  call syscall_reply_recv_entry      /* never returns */
     ud2
 
 /* context_return_to_user(struct user_context *c) */

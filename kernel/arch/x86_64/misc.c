@@ -47,3 +47,21 @@ void arch_idle_wait(void)
     interrupts_enable_and_halt();
     interrupts_disable();
 }
+
+static uint64_t loaded_fs_base, loaded_gs_base; /* both 0 at reset */
+
+void cpu_set_fs_base(uint64_t value)
+{
+    if (value != loaded_fs_base) {
+        wrmsr(MSR_FS_BASE, value);
+        loaded_fs_base = value;
+    }
+}
+
+void cpu_set_gs_base(uint64_t value)
+{
+    if (value != loaded_gs_base) {
+        wrmsr(MSR_GS_BASE, value);
+        loaded_gs_base = value;
+    }
+}

@@ -11,6 +11,7 @@ extern uint32_t cpu_has_nx;
 
 static bool physmap_ready;
 static paddr_t kernel_root;
+static paddr_t active_root; /* what CR3 holds: kept here so a switch can skip the read */
 static vaddr_t device_window_next = DEVICE_WINDOW_BASE;
 
 void *phys_to_virt(paddr_t phys)
@@ -88,6 +89,7 @@ void paging_init(paddr_t ram_end)
     if (!next_table(pml4, DEVICE_WINDOW_BASE, 3, true, false))
         panic("no memory for the device window");
     write_cr3(kernel_root);
+    active_root = kernel_root;
     physmap_ready = true;
 }
 
@@ -179,7 +181,7 @@ bool paging_lookup_user_page(paddr_t root, vaddr_t va, paddr_t *frame, unsigned 
 
 void paging_flush_if_current(paddr_t root, vaddr_t va, bool whole)
 {
-    if (read_cr3() != root)
+    if (active_root != root)
         return; /* other address spaces are flushed when CR3 is loaded */
     if (whole)
         write_cr3(root);
@@ -194,8 +196,10 @@ uint64_t paging_nx_bit(void)
 
 void paging_activate(paddr_t root)
 {
-    if (read_cr3() != root)
+    if (active_root != root) {
         write_cr3(root);
+        active_root = root;
+    }
 }
 
 paddr_t paging_kernel_root(void)
@@ -205,5 +209,5 @@ paddr_t paging_kernel_root(void)
 
 paddr_t paging_current_root(void)
 {
-    return read_cr3() & PTE_ADDRESS_MASK;
+    return active_root;
 }

@@ -8,6 +8,13 @@
 
 void fastpath_call(struct tcb *caller);
 void fastpath_reply_recv(struct tcb *server);
+void fastpath_unknown_syscall(struct tcb *t);
+
+/* From entry.S for SYS_CALL and SYS_REPLY_RECV: the fast path, else the
+ * general dispatcher. */
+NORETURN void syscall_call_entry(struct user_context *ctx);
+NORETURN void syscall_reply_recv_entry(struct user_context *ctx);
+NORETURN void syscall_from_user(struct user_context *ctx);
 
 /* Faults raised by the kernel on a thread's behalf (core/fault.c). */
 void fault_unknown_syscall(struct tcb *t);

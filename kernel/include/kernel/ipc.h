@@ -26,7 +26,10 @@ _Static_assert(sizeof(struct notification) <= (1u << KUMIKI_NOTIFICATION_SIZE_BI
 
 /* Endpoint queues (the fast path uses them directly). */
 void endpoint_dequeue(struct endpoint *ep, struct tcb *t);
-void endpoint_enqueue(struct endpoint *ep, struct tcb *t, enum endpoint_state state, enum thread_state thread_state);
+void endpoint_enqueue(struct endpoint *ep, struct tcb *t, enum endpoint_state state,
+                      enum thread_state thread_state);
+/* Queues t as a receiver without changing its scheduling state. */
+void endpoint_append_receiver(struct endpoint *ep, struct tcb *t);
 
 /* System calls on an endpoint capability. */
 void ipc_send(struct tcb *sender, const struct cap *ep_cap, bool blocking, bool is_call);

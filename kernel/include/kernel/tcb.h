@@ -12,8 +12,10 @@
  * non-empty; the running thread stays on its queue while it runs. */
 #pragma once
 
+#include <arch/arch.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <arch/paging.h>
 #include <kernel/cap.h>
 
 enum { THREAD_TIME_SLICE = 5, TCB_NAME_MAX = 24 };
@@ -79,6 +81,9 @@ void tcb_slot_emptied(struct cte *slot, enum tcb_slot which);
 
 void sched_make_runnable(struct tcb *t);
 void sched_remove(struct tcb *t);
+/* `in` takes `out`'s place in its ready queue (same priority; the IPC fast
+ * path's O(1) hand-over). */
+void sched_replace(struct tcb *out, struct tcb *in);
 /* Changes the state, leaving/joining the ready queue as needed. */
 void thread_set_state(struct tcb *t, enum thread_state state);
 void sched_tick(void);
@@ -94,4 +99,21 @@ NORETURN void sched_switch_now(struct tcb *t);
 static inline const char *tcb_name(const struct tcb *t)
 {
     return t->name[0] ? t->name : "(unnamed)";
+}
+
+/* The switch itself, inline for the IPC fast path: FPU state, address
+ * space, FS/GS bases and the register save area follow the thread. */
+static inline __attribute__((always_inline, noreturn)) void switch_to_thread(struct tcb *t)
+{
+    if (t != current_thread) {
+        if (current_thread)
+            fpu_save(&current_thread->fpu);
+        fpu_restore(&t->fpu);
+        paging_activate(t->vspace_phys);
+        cpu_set_fs_base(t->fs_base);
+        cpu_set_gs_base(t->ipc_buffer_address);
+        context_set_save_area(&t->ctx);
+        current_thread = t;
+    }
+    context_return_to_user(&t->ctx);
 }

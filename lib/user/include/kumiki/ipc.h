@@ -42,7 +42,6 @@ uint64_t kumiki_poll(kumiki_cptr_t notification, uint64_t *word);
  * at address cnode (0 = the CSpace root) resolved with `depth` bits. */
 void kumiki_set_receive_slots(kumiki_cptr_t cnode, uint64_t index, uint64_t depth, uint64_t count);
 
-/* Register-only Call and ReplyRecv (the kernel's fast path): four words. */
-uint64_t kumiki_call_fast(kumiki_cptr_t ep, uint64_t info, uint64_t mr[4], uint64_t *reply_info);
-uint64_t kumiki_reply_recv_fast(kumiki_cptr_t ep, uint64_t info, uint64_t mr[4], uint64_t *badge,
-                                uint64_t *recv_info);
+/* Register-only Call and ReplyRecv, inlined (kumiki_call_fast,
+ * kumiki_reply_recv_fast): the kernel's fast path, nothing else. */
+#include <kumiki/arch/x86_64/ipc_fast.h>

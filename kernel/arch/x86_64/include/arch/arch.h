@@ -30,5 +30,10 @@ uint64_t arch_read_tsc(void);
 uint32_t arch_multiboot_magic(void);
 uint32_t arch_multiboot_info(void);
 
+/* FS and GS base of the running thread; the MSR is written only when the
+ * value changes (a thread switch usually keeps them). */
+void cpu_set_fs_base(uint64_t value);
+void cpu_set_gs_base(uint64_t value);
+
 /* Waits with interrupts enabled until one arrives; returns with them off. */
 void arch_idle_wait(void);
