@@ -116,7 +116,7 @@ void fastpath_call(struct tcb *caller)
     server->reply_to = caller;
     caller->replier = server;
     caller->reply_slot = NULL;
-    caller->send_can_grant = cap_has_rights(cap, KUMIKI_RIGHT_GRANT);
+    caller->send_can_grant_reply = cap_has_rights(cap, KUMIKI_RIGHT_GRANT_REPLY);
     hand_over(caller, THREAD_BLOCKED_REPLY, server);
     switch_to_thread(server);
 }

@@ -85,7 +85,7 @@ void endpoint_dequeue(struct endpoint *ep, struct tcb *t)
 }
 
 void endpoint_enqueue(struct endpoint *ep, struct tcb *t, enum endpoint_state state,
-                             enum thread_state thread_state)
+                      enum thread_state thread_state)
 {
     queue_append(&ep->head, &ep->tail, t);
     ep->state = state;
@@ -238,7 +238,7 @@ uint64_t ipc_reply(struct tcb *replier, struct cte *reply_slot)
     if (caller->pending_fault) {
         apply_fault_reply(replier, caller, info);
     } else {
-        transfer_message(replier, caller, info, 0, caller->send_can_grant);
+        transfer_message(replier, caller, info, 0, caller->send_can_grant_reply);
         thread_set_state(caller, THREAD_RUNNABLE);
     }
     return KE_OK;
@@ -304,7 +304,7 @@ void ipc_send(struct tcb *sender, const struct cap *ep_cap, bool blocking, bool 
         thread_set_state(receiver, THREAD_RUNNABLE);
         thread_set_error(sender, KE_OK);
         if (is_call) {
-            sender->send_can_grant = can_grant;
+            sender->send_can_grant_reply = cap_has_rights(ep_cap, KUMIKI_RIGHT_GRANT_REPLY);
             make_reply_pending(sender, receiver);
         }
         return;
@@ -315,6 +315,7 @@ void ipc_send(struct tcb *sender, const struct cap *ep_cap, bool blocking, bool 
     }
     sender->send_badge = ep_cap->data;
     sender->send_can_grant = can_grant;
+    sender->send_can_grant_reply = cap_has_rights(ep_cap, KUMIKI_RIGHT_GRANT_REPLY);
     sender->send_is_call = is_call;
     sender->pending_fault = 0;
     endpoint_enqueue(ep, sender, ENDPOINT_SENDING, THREAD_BLOCKED_SEND);
@@ -391,6 +392,7 @@ void fault_deliver(struct tcb *t, unsigned label, const uint64_t *words, unsigne
     }
     t->send_badge = ep_cap->data;
     t->send_can_grant = false;
+    t->send_can_grant_reply = false;
     t->send_is_call = true;
     endpoint_enqueue(ep, t, ENDPOINT_SENDING, THREAD_BLOCKED_SEND);
 }

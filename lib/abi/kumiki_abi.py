@@ -240,10 +240,17 @@ MSGINFO = [
 
 # Methods that only read their object: invoking them needs the READ right on
 # the capability.  Every other method changes its object and needs WRITE.
+# Mapping a frame does not change it (the mapping's own rights are limited
+# by the capability's), so a read-only frame capability can still be mapped
+# read-only.
 READ_ONLY_METHODS = [
     ("TCB", "READ_REGISTERS"),
     ("FRAME", "GET_ADDRESS"),
     ("LARGE_FRAME", "GET_ADDRESS"),
+    ("FRAME", "MAP"),
+    ("FRAME", "UNMAP"),
+    ("LARGE_FRAME", "MAP"),
+    ("LARGE_FRAME", "UNMAP"),
     ("IOPORT", "IN8"),
     ("IOPORT", "IN16"),
     ("IOPORT", "IN32"),

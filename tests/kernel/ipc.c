@@ -527,8 +527,6 @@ static void call_for_cap_thread(uint64_t ep, kumiki_cptr_t self)
  * reply)" (lib/abi/kumiki_abi.py). */
 static void reply_grants_with_grant_reply(void)
 {
-    ktest_known_bug("kernel: a reply grants only when the Call's capability had GRANT, not GRANT_REPLY "
-                    "(ipc.c ipc_reply and fastpath.c fastpath_call use send_can_grant)");
     struct kthread t;
     kumiki_cptr_t ep, caller_cap, n, slot = kt_slot();
     reset_seen();

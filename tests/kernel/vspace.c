@@ -81,8 +81,15 @@ static void capability_rights_limit_the_mapping(void)
     CHECK_PROBE(va2, PROBE_EXECUTE, &r);
     CHECK(r.faulted);
     CHECK_EQ(r.is_fetch, 1);
-    /* without READ on the capability there is nothing to map */
-    CHECK_ERR(kumiki_frame_map(no_read, VSPACE, kt_vaddr(4096, 4096), RW, 0), KE_INVALID_ARGUMENT);
+    /* without READ on the capability there is nothing to map: MAP needs READ */
+    CHECK_ERR(kumiki_frame_map(no_read, VSPACE, kt_vaddr(4096, 4096), RW, 0), KE_MISSING_RIGHT);
+    /* a read-only capability maps, read-only even when asked for more */
+    kumiki_cptr_t read_only = kt_slot();
+    uint64_t va3 = kt_vaddr(4096, 4096);
+    CHECK_OK(kumiki_cnode_copy(ROOT, read_only, 64, ROOT, frame, 64, KUMIKI_RIGHT_READ));
+    CHECK_OK(kumiki_frame_map(read_only, VSPACE, va3, RW, 0));
+    CHECK_PROBE(va3, PROBE_WRITE, &r);
+    CHECK(r.faulted);
 }
 
 static void missing_levels_and_occupied_entries(void)

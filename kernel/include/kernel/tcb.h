@@ -49,8 +49,10 @@ struct tcb {
     /* IPC state: valid while blocked (see endpoint.c). */
     void *blocked_on; /* struct endpoint or struct notification */
     struct tcb *queue_next, *queue_prev;
-    uint64_t send_badge; /* badge of the capability used to send */
-    bool send_can_grant, send_can_grant_reply, send_is_call;
+    uint64_t send_badge;       /* badge of the capability used to send */
+    bool send_can_grant;       /* the send may transfer capabilities (GRANT) */
+    bool send_can_grant_reply; /* the reply to this Call may (GRANT_REPLY) */
+    bool send_is_call;
     uint8_t pending_fault; /* KUMIKI_FAULT_* this thread sends or awaits a reply to, 0 if none */
     uint8_t fault_length;
     uint64_t fault_words[KUMIKI_FAULT_MAX_WORDS];
