@@ -164,6 +164,25 @@ static void set_value(struct tcb *t, uint64_t value)
     t->ctx.rdi = value;
 }
 
+/* The runtime audit's view of a slot in a CNode the caller holds. */
+static void debug_slot_info(struct tcb *t)
+{
+    struct lookup_result r = cspace_lookup(&t->cspace_root.cap, t->ctx.rdi, 64, false);
+    if (r.error || r.slot->cap.type != KUMIKI_OBJ_CNODE) {
+        t->ctx.rax = KE_INVALID_CAPABILITY;
+        return;
+    }
+    uint64_t index = t->ctx.rsi;
+    if (index == 0 || index >= (1ull << r.slot->cap.size_bits)) {
+        t->ctx.rax = KE_RANGE;
+        return;
+    }
+    const struct cap *c = &cnode_slots(&r.slot->cap)[index].cap;
+    set_value(t, c->type | (uint64_t)c->rights << 8 | (uint64_t)c->size_bits << 16 | (uint64_t)c->guard_bits << 24);
+    t->ctx.rsi = c->data;
+    t->ctx.rdx = c->object;
+}
+
 static void debug_call(struct tcb *t, uint64_t number)
 {
     switch (number) {
@@ -177,6 +196,7 @@ static void debug_call(struct tcb *t, uint64_t number)
         set_value(t, r.error ? 0 : r.slot->cap.type);
         break;
     }
+    case SYS_DEBUG_SLOT_INFO: debug_slot_info(t); break;
     case SYS_DEBUG_HALT:
         kprintf("[kernel] halt requested by thread %u '%s' (code %lu)\n", t->id, tcb_name(t), t->ctx.rdi);
         arch_debug_exit((uint8_t)t->ctx.rdi);

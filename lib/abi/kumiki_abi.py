@@ -61,7 +61,10 @@ SYSCALLS = [
     ("DEBUG_BOOT_TSC", 68, "rdi = rdtsc at the first kernel instruction"),
     ("DEBUG_TICK_HZ", 69, "rdi = timer ticks per second"),
     ("DEBUG_CAP_IDENTIFY", 70, "(capability address rdi) rdi = its object type, 0 if empty"),
-    ("DEBUG_HALT", 71, "(code rdi) end the QEMU run through isa-debug-exit (root task only)"),
+    ("DEBUG_HALT", 71, "(code rdi) end the QEMU run through isa-debug-exit"),
+    ("DEBUG_SLOT_INFO", 72, "(CNode capability rdi, slot index rsi) describe the capability in that slot: "
+     "rdi = type | rights << 8 | size_bits << 16 | guard_bits << 24, rsi = its data word (badge, guard, "
+     "watermark, IRQ line, port range), rdx = its object's address (the runtime audit compares these)"),
 ]
 
 # Object types.  name, number, size_bits (None: chosen at retype time),

@@ -72,6 +72,18 @@ uint64_t kumiki_cap_type(kumiki_cptr_t cap)
     return v;
 }
 
+uint64_t kumiki_slot_info(kumiki_cptr_t cnode, uint64_t index, uint64_t *info, uint64_t *data, uint64_t *object)
+{
+    struct kumiki_regs r = {.rax = SYS_DEBUG_SLOT_INFO, .rdi = cnode, .rsi = index};
+    kumiki_syscall_regs(&r);
+    if (r.rax == KE_OK) {
+        *info = r.rdi;
+        *data = r.rsi;
+        *object = r.mr[0];
+    }
+    return r.rax;
+}
+
 uint64_t kumiki_read_tsc(void)
 {
     return kumiki_rdtsc();
