@@ -701,6 +701,13 @@ static void one_operation(void)
         /* A raw message-info word: lengths past 120, stray bits below the label. */
         uint64_t info = op.msg.label << KUMIKI_MSGINFO_LABEL_SHIFT | below(1u << KUMIKI_MSGINFO_LABEL_SHIFT);
         uint64_t reply_info;
+        /* The kernel reads the extra capabilities and words 4.. from the IPC
+         * buffer: put this operation's (made harmless) there, not stale ones. */
+        struct kumiki_ipc_buffer *buffer = kumiki_ipc_buffer();
+        for (unsigned i = KUMIKI_MSG_REGISTER_WORDS; i < KUMIKI_MSG_MAX_WORDS; i++)
+            buffer->msg[i] = op.msg.words[i];
+        for (unsigned i = 0; i < KUMIKI_MSG_MAX_CAPS; i++)
+            buffer->caps_or_badges[i] = op.msg.caps[i];
         count(SYS_CALL, kumiki_call_fast(service, info, op.msg.words, &reply_info));
         return;
     }
