@@ -148,8 +148,13 @@ static void transfer_message(struct tcb *from, struct tcb *to, uint64_t info, ui
 {
     unsigned length =
         min_u(min_u((unsigned)kumiki_msginfo_length(info), message_capacity(from)), message_capacity(to));
-    for (unsigned i = 0; i < length; i++)
+    unsigned in_registers = min_u(length, KUMIKI_MSG_REGISTER_WORDS);
+    for (unsigned i = 0; i < in_registers; i++)
         message_set_word(to, i, message_word(from, i));
+    if (length > KUMIKI_MSG_REGISTER_WORDS) /* both have IPC buffers, or length would be 4 */
+        memcpy(&to->ipc_buffer->msg[KUMIKI_MSG_REGISTER_WORDS],
+               &from->ipc_buffer->msg[KUMIKI_MSG_REGISTER_WORDS],
+               (length - KUMIKI_MSG_REGISTER_WORDS) * sizeof(uint64_t));
     unsigned caps = can_grant ? transfer_caps(from, to, (unsigned)kumiki_msginfo_extra_caps(info)) : 0;
     set_receive_result(to, badge, kumiki_msginfo_label(info), caps, length);
 }
