@@ -10,15 +10,6 @@
 #include <kernel/object.h>
 #include <kernel/tcb.h>
 
-static uint64_t lookup(const struct cap *root, uint64_t index, uint64_t depth, struct cte **out)
-{
-    if (root->type != KUMIKI_OBJ_CNODE)
-        return KE_WRONG_TYPE;
-    struct lookup_result r = cspace_lookup(root, index, (unsigned)(depth > 64 ? 65 : depth), true);
-    *out = r.slot;
-    return r.error;
-}
-
 /* Badge for endpoints and notifications; guard (value << 6 | bits) for
  * CNodes.  A capability keeps its first badge forever. */
 static uint64_t apply_badge(struct cap *cap, uint64_t badge)
@@ -64,10 +55,10 @@ static uint64_t transfer(struct invocation *inv)
     a.badge = is_mint ? invocation_word(inv, 5) : is_mutate ? invocation_word(inv, 4) : 0;
 
     struct cte *dest, *src;
-    uint64_t e = lookup(&inv->service->cap, a.dest_index, a.dest_depth, &dest);
+    uint64_t e = cspace_lookup_slot(&inv->service->cap, a.dest_index, a.dest_depth, &dest);
     if (e)
         return e;
-    e = lookup(&inv->caps[0]->cap, a.src_index, a.src_depth, &src);
+    e = cspace_lookup_slot(&inv->caps[0]->cap, a.src_index, a.src_depth, &src);
     if (e)
         return e;
     if (cap_is_null(&src->cap))
@@ -106,7 +97,8 @@ uint64_t cnode_invoke(struct invocation *inv)
     if (inv->length < 2)
         return KE_TRUNCATED_MESSAGE;
     struct cte *slot;
-    uint64_t e = lookup(&inv->service->cap, invocation_word(inv, 0), invocation_word(inv, 1), &slot);
+    uint64_t e =
+        cspace_lookup_slot(&inv->service->cap, invocation_word(inv, 0), invocation_word(inv, 1), &slot);
     if (e)
         return e;
     switch (inv->label) {

@@ -39,3 +39,21 @@ struct lookup_result cspace_lookup(const struct cap *root, uint64_t cptr, unsign
         cnode = &slot->cap;
     }
 }
+
+uint64_t cspace_lookup_slot(const struct cap *root, uint64_t index, uint64_t depth, struct cte **out)
+{
+    if (root->type != KUMIKI_OBJ_CNODE)
+        return KE_WRONG_TYPE;
+    /* a depth above 64 is out of range: pass 65 so the lookup says so */
+    struct lookup_result r = cspace_lookup(root, index, (unsigned)(depth > 64 ? 65 : depth), true);
+    *out = r.slot;
+    return r.error;
+}
+
+uint64_t cspace_lookup_empty_slot(const struct cap *root, uint64_t index, uint64_t depth, struct cte **out)
+{
+    uint64_t e = cspace_lookup_slot(root, index, depth, out);
+    if (!e && !cap_is_null(&(*out)->cap))
+        return KE_DELETE_FIRST;
+    return e;
+}

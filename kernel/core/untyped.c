@@ -21,12 +21,13 @@ static uint64_t destination_cnode(struct cte *root, uint64_t index, uint64_t dep
         *out = root->cap;
         return KE_OK;
     }
-    struct lookup_result r = cspace_lookup(&root->cap, index, (unsigned)depth, true);
-    if (r.error)
-        return r.error;
-    if (r.slot->cap.type != KUMIKI_OBJ_CNODE)
+    struct cte *slot;
+    uint64_t e = cspace_lookup_slot(&root->cap, index, depth, &slot);
+    if (e)
+        return e;
+    if (slot->cap.type != KUMIKI_OBJ_CNODE)
         return KE_WRONG_TYPE;
-    *out = r.slot->cap;
+    *out = slot->cap;
     return KE_OK;
 }
 

@@ -74,16 +74,11 @@ static uint64_t get_handler(struct invocation *inv)
         return KE_RANGE;
     if (lines[a.irq].issued)
         return KE_ILLEGAL_OPERATION;
-    if (a.root->cap.type != KUMIKI_OBJ_CNODE)
-        return KE_WRONG_TYPE;
-    struct lookup_result r =
-        cspace_lookup(&a.root->cap, a.index, (unsigned)(a.depth > 64 ? 65 : a.depth), true);
-    if (r.error)
-        return r.error;
-    if (!cap_is_null(&r.slot->cap))
-        return KE_DELETE_FIRST;
+    struct cte *slot;
+    if ((e = cspace_lookup_empty_slot(&a.root->cap, a.index, a.depth, &slot)))
+        return e;
     lines[a.irq].issued = true;
-    slot_insert(r.slot,
+    slot_insert(slot,
                 (struct cap){ .type = KUMIKI_OBJ_IRQ_HANDLER, .rights = KUMIKI_RIGHTS_ALL, .data = a.irq },
                 inv->service);
     return KE_OK;

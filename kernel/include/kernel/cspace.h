@@ -44,3 +44,10 @@ struct lookup_result {
  * otherwise resolution stops at the first slot that does not hold a CNode
  * (capability lookups for system calls, depth 64). */
 struct lookup_result cspace_lookup(const struct cap *root, uint64_t cptr, unsigned depth, bool exact);
+
+/* The slot at (index, depth) below the CNode capability `root`, resolved
+ * exactly, as invocations name their destinations: KE_WRONG_TYPE if root
+ * is not a CNode, the lookup's error, else KE_OK with *out set. */
+uint64_t cspace_lookup_slot(const struct cap *root, uint64_t index, uint64_t depth, struct cte **out);
+/* The same, and the slot must be empty (KE_DELETE_FIRST otherwise). */
+uint64_t cspace_lookup_empty_slot(const struct cap *root, uint64_t index, uint64_t depth, struct cte **out);
