@@ -1,60 +1,11 @@
-/* kernel/core/string.c — the portable string routines (memset and memcpy
- * are per architecture, see arch/x86_64/string.c). */
+/* kernel/core/string.c — string routines only the kernel needs (the
+ * portable ones are lib/str/strings.c; memset and memcpy are per
+ * architecture, see arch/x86_64/string.c). */
 #include <kernel/string.h>
-
-int memcmp(const void *a, const void *b, size_t len)
-{
-    const unsigned char *x = a, *y = b;
-    for (size_t i = 0; i < len; i++)
-        if (x[i] != y[i])
-            return x[i] < y[i] ? -1 : 1;
-    return 0;
-}
-
-size_t strlen(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-    while (n < max && s[n])
-        n++;
-    return n;
-}
-
-int strncmp(const char *a, const char *b, size_t max)
-{
-    for (size_t i = 0; i < max; i++) {
-        if (a[i] != b[i])
-            return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
-        if (!a[i])
-            return 0;
-    }
-    return 0;
-}
 
 void strlcpy_k(char *dst, const char *src, size_t size)
 {
     size_t n = strnlen(src, size - 1);
     memcpy(dst, src, n);
     dst[n] = '\0';
-}
-
-int strcmp(const char *a, const char *b)
-{
-    return strncmp(a, b, SIZE_MAX);
-}
-
-char *strstr(const char *haystack, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; *haystack; haystack++)
-        if (strncmp(haystack, needle, n) == 0)
-            return (char *)haystack;
-    return n == 0 ? (char *)haystack : NULL;
 }

@@ -117,32 +117,6 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t len)
     return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t len)
-{
-    const unsigned char *x = a, *y = b;
-    for (size_t i = 0; i < len; i++)
-        if (x[i] != y[i])
-            return x[i] < y[i] ? -1 : 1;
-    return 0;
-}
-
-size_t strlen(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return (unsigned char)*a - (unsigned char)*b;
-}
-
 bool has_argument(const char *cmdline, const char *arg)
 {
     size_t n = strlen(arg);
