@@ -11,11 +11,14 @@ QEMU through isa-debug-exit.  The boot fails when:
   - the plan is missing, a test point is missing, duplicated or out of range,
   - a test point is "not ok" (unless named with --expect-not-ok), or a
     point named with --expect-not-ok is "ok",
-  - an --expect-output pattern never appears in the log.
+  - an --expect-output pattern never appears in the log,
+  - with --expect-audit FILE: the "AUDIT " lines of the log differ from
+    those in FILE (what a deployment declared vs what the kernel holds).
 With --expect-panic the boot must instead panic with a matching message.
 The whole serial log is printed when the boot fails.
 """
 import argparse
+import difflib
 import os
 import re
 import selectors
@@ -82,6 +85,8 @@ def judge(args, status, lines):
     for pattern in args.expect_output:
         if not re.search(pattern, log, re.MULTILINE):
             problems.append(f"expected output not found: /{pattern}/")
+    if args.expect_audit:
+        problems += compare_audit(args.expect_audit, lines)
     panic = next((l for l in lines if l.startswith("KERNEL PANIC")), None)
     if args.expect_panic is not None:
         if status != EXIT_PANIC or not panic:
@@ -131,6 +136,17 @@ def judge(args, status, lines):
     return problems
 
 
+def compare_audit(path, lines):
+    """The AUDIT lines of the boot must be exactly those of the file."""
+    with open(path, encoding="utf-8") as f:
+        declared = [l.rstrip("\n") for l in f if l.startswith("AUDIT ")]
+    actual = [l for l in lines if l.startswith("AUDIT ")]
+    if declared == actual:
+        return []
+    diff = difflib.unified_diff(declared, actual, "declared", "actual (kernel)", lineterm="")
+    return ["declared capabilities differ from the kernel's:\n" + "\n".join(diff)]
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -147,6 +163,8 @@ def parse_args(argv):
                    help="this test point must be reported 'not ok'")
     p.add_argument("--expect-output", action="append", default=[],
                    help="regular expression that must match the log")
+    p.add_argument("--expect-audit", metavar="FILE",
+                   help="the boot's AUDIT lines must equal those in FILE")
     p.add_argument("--expect-panic", metavar="REGEX",
                    help="the boot must end in a kernel panic matching REGEX")
     p.add_argument("--qemu-arg", action="append", default=[])
