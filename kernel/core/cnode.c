@@ -102,7 +102,7 @@ uint64_t cnode_invoke(struct invocation *inv)
     if (e)
         return e;
     switch (inv->label) {
-    case KUMIKI_CNODE_REVOKE: slot_revoke(slot); return KE_OK;
+    case KUMIKI_CNODE_REVOKE: return slot_revoke(slot) ? KE_OK : KE_RESTART;
     case KUMIKI_CNODE_DELETE: slot_delete(slot); return KE_OK;
     case KUMIKI_CNODE_SAVE_CALLER:
         if (!cap_is_null(&slot->cap))

@@ -1,4 +1,5 @@
 /* kernel/core/object.c — object creation, capability deletion and revoke. */
+#include <arch/arch.h>
 #include <arch/paging.h>
 #include <kernel/cdt.h>
 #include <kernel/cspace.h>
@@ -151,18 +152,24 @@ void slot_delete(struct cte *slot)
     empty_doomed_cnodes();
 }
 
-void slot_revoke(struct cte *slot)
+bool slot_revoke(struct cte *slot)
 {
     /* Leaves first, resuming from the deleted leaf's parent so a deep chain
      * costs O(n), not O(n * depth).  A leaf's deletion removes only caps
      * that are not ancestors of other leaves (see docs/kernel.md). */
     struct cte *start = NULL;
+    unsigned done = 0;
     for (struct cte *leaf; (leaf = cdt_find_leaf_below(slot, start));) {
         struct cte *parent = leaf->parent;
         slot_delete_one(leaf);
         start = parent == slot ? NULL : parent;
+        if (++done % REVOKE_BATCH == 0 && arch_interrupt_pending()) {
+            empty_doomed_cnodes();
+            return false;
+        }
     }
     empty_doomed_cnodes();
+    return true;
 }
 
 bool slot_has_other_caps(const struct cte *slot)

@@ -12,6 +12,8 @@
 #include <kernel/tcb.h>
 #include <kernel/usercopy.h>
 
+enum { SYSCALL_INSTRUCTION_LENGTH = 2 }; /* 0f 05 */
+
 uint64_t invocation_word(const struct invocation *inv, unsigned index)
 {
     return index < inv->length ? message_word(inv->caller, index) : 0;
@@ -68,6 +70,12 @@ static void invoke(struct tcb *t, struct cte *service)
     inv.extra_caps = extra;
     if (!error)
         error = dispatch_invocation(&inv);
+    if (error == KE_RESTART) {
+        /* Back to the syscall instruction with the registers as they were:
+         * the pending interrupt is taken first, then the call goes on. */
+        t->ctx.rip -= SYSCALL_INSTRUCTION_LENGTH;
+        return;
+    }
     t->ctx.rax = error;
     t->ctx.rsi = kumiki_msginfo(0, 0, error ? 0 : inv.results);
 }
@@ -178,7 +186,8 @@ static void debug_slot_info(struct tcb *t)
         return;
     }
     const struct cap *c = &cnode_slots(&r.slot->cap)[index].cap;
-    set_value(t, c->type | (uint64_t)c->rights << 8 | (uint64_t)c->size_bits << 16 | (uint64_t)c->guard_bits << 24);
+    set_value(t, c->type | (uint64_t)c->rights << 8 | (uint64_t)c->size_bits << 16 |
+                     (uint64_t)c->guard_bits << 24);
     t->ctx.rsi = c->data;
     t->ctx.rdx = c->object;
 }

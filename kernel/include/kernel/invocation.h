@@ -23,7 +23,11 @@ struct invocation {
 uint64_t invocation_word(const struct invocation *inv, unsigned index);
 void invocation_set_result(struct invocation *inv, unsigned index, uint64_t value);
 
-/* Per object type; each returns a KE_* code. */
+/* Not an ABI error: the invocation stopped at a preemption point and the
+ * system call is to be executed again (it continues where it stopped). */
+#define KE_RESTART 0xffffffffffffffffull
+
+/* Per object type; each returns a KE_* code (or KE_RESTART). */
 uint64_t untyped_invoke(struct invocation *inv);
 uint64_t cnode_invoke(struct invocation *inv);
 uint64_t tcb_invoke(struct invocation *inv);

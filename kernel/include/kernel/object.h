@@ -26,7 +26,11 @@ void slot_delete(struct cte *slot);
 /* Deletes one capability, leaving CNodes it killed for the caller's
  * slot_delete/slot_revoke to empty (used inside object teardown). */
 void slot_delete_one(struct cte *slot);
-/* Deletes every capability derived from slot's. */
-void slot_revoke(struct cte *slot);
+/* Deletes every capability derived from slot's.  Preemptible: every
+ * REVOKE_BATCH deletions it stops if an interrupt is pending and returns
+ * false, with the tree consistent and the work done so far kept; the
+ * caller restarts the system call, which continues where this stopped. */
+enum { REVOKE_BATCH = 64 };
+bool slot_revoke(struct cte *slot);
 /* True when deleting slot's capability would not destroy its object. */
 bool slot_has_other_caps(const struct cte *slot);

@@ -16,6 +16,9 @@ void arch_cpu_init(void);
  * window).  The tick handler calls kernel_timer_tick(). */
 void arch_timer_init(unsigned hz);
 void arch_interrupt_ack(void);
+/* True when an interrupt waits to be taken: long kernel operations check
+ * this at their preemption points. */
+bool arch_interrupt_pending(void);
 
 /* Ends the QEMU run through isa-debug-exit (status (code << 1) | 1); if the
  * device is absent, halts forever. */
