@@ -54,8 +54,14 @@ static uint64_t map_table(uint64_t type, kumiki_cptr_t table, kumiki_cptr_t vspa
 uint64_t kumiki_map_page(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame,
                          uint64_t vaddr, uint64_t rights)
 {
+    return kumiki_map_page_attributes(a, vspace, frame, vaddr, rights, 0);
+}
+
+uint64_t kumiki_map_page_attributes(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame,
+                                    uint64_t vaddr, uint64_t rights, uint64_t attributes)
+{
     for (unsigned attempt = 0; attempt < 4; attempt++) {
-        uint64_t e = kumiki_frame_map(frame, vspace, vaddr, rights, 0);
+        uint64_t e = kumiki_frame_map(frame, vspace, vaddr, rights, attributes);
         if (e != KE_NOT_MAPPED)
             return e;
         /* Install the lowest missing level; its own map may need the next. */

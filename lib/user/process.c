@@ -7,6 +7,12 @@
 
 enum { PAGE = 4096 };
 
+/* The CNode radix a spawn asks for (0: the default). */
+static unsigned cnode_radix(const struct kumiki_spawn *s)
+{
+    return s->cnode_radix ? s->cnode_radix : KUMIKI_PROGRAM_CNODE_RADIX;
+}
+
 struct builder {
     struct kumiki_allocator *a; /* slots of the spawner; objects from the process's untyped */
     const struct kumiki_spawn *s;
@@ -80,7 +86,7 @@ static uint64_t setup_cspace(struct builder *b)
 {
     struct kumiki_allocator *a = b->a;
     kumiki_cptr_t cnode = b->p->cnode;
-    const unsigned depth = KUMIKI_PROGRAM_CNODE_RADIX;
+    const unsigned depth = cnode_radix(b->s);
     uint64_t e = kumiki_cnode_mint(cnode, KUMIKI_PROGRAM_CAP_SUPERVISOR, depth, a->cspace, b->s->supervisor,
                                    64, KUMIKI_RIGHT_WRITE | KUMIKI_RIGHT_GRANT_REPLY, b->s->badge);
     if (!e)
@@ -88,7 +94,7 @@ static uint64_t setup_cspace(struct builder *b)
                               KUMIKI_RIGHTS_ALL);
     if (!e)
         e = kumiki_cnode_mint(cnode, KUMIKI_PROGRAM_CAP_CNODE, depth, a->cspace, cnode, 64, KUMIKI_RIGHTS_ALL,
-                              (64 - KUMIKI_PROGRAM_CNODE_RADIX));
+                              (64 - depth));
     if (!e)
         e = kumiki_cnode_copy(cnode, KUMIKI_PROGRAM_CAP_VSPACE, depth, a->cspace, b->p->vspace, 64,
                               KUMIKI_RIGHTS_ALL);
@@ -106,16 +112,16 @@ static uint64_t start_thread(struct builder *b, const struct elf_image *img, kum
                                               KUMIKI_RIGHT_WRITE | KUMIKI_RIGHT_GRANT_REPLY, b->s->badge)
                           : KE_RANGE;
     if (!e)
-        e = kumiki_tcb_set_space(b->p->tcb, fault_ep, b->p->cnode, 64 - KUMIKI_PROGRAM_CNODE_RADIX,
-                                 b->p->vspace);
+        e = kumiki_tcb_set_space(b->p->tcb, fault_ep, b->p->cnode, 64 - cnode_radix(b->s), b->p->vspace);
     if (!e)
         e = kumiki_tcb_set_ipc_buffer(b->p->tcb, KUMIKI_PROGRAM_IPC_BUFFER, ipc_buffer);
     if (!e)
         e = kumiki_tcb_set_priority(b->p->tcb, KUMIKI_CAP_INIT_TCB, b->s->priority);
     if (e)
         return e;
-    return kumiki_tcb_write_registers(b->p->tcb, 1, img->entry, KUMIKI_PROGRAM_STACK_TOP, 0x202, 0, 0, 0, 0,
-                                      0, KUMIKI_PROGRAM_ARGS, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    return kumiki_tcb_write_registers(b->p->tcb, !b->s->suspended, img->entry, KUMIKI_PROGRAM_STACK_TOP,
+                                      0x202, 0, 0, 0, 0, 0, KUMIKI_PROGRAM_ARGS, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                      0);
 }
 
 static uint64_t build_process(struct builder *b, const struct elf_image *img, const char **why)
@@ -123,7 +129,7 @@ static uint64_t build_process(struct builder *b, const struct elf_image *img, co
     struct kumiki_allocator *a = b->a;
     struct kumiki_process *p = b->p;
     uint64_t e;
-    if ((e = kumiki_alloc_object(a, KUMIKI_OBJ_CNODE, KUMIKI_PROGRAM_CNODE_RADIX, &p->cnode)) ||
+    if ((e = kumiki_alloc_object(a, KUMIKI_OBJ_CNODE, cnode_radix(b->s), &p->cnode)) ||
         (e = kumiki_alloc_object(a, KUMIKI_OBJ_PML4, 0, &p->vspace)) ||
         (e = kumiki_alloc_object(a, KUMIKI_OBJ_TCB, 0, &p->tcb)))
         return fail(why, "creating the program's objects", e);
@@ -153,15 +159,29 @@ static uint64_t build_process(struct builder *b, const struct elf_image *img, co
     return KE_OK;
 }
 
+static enum elf_error parse_program(const void *elf, size_t elf_size, struct elf_image *img)
+{
+    struct elf_limits limits = { .user_lo = PAGE, .user_hi = KUMIKI_PROGRAM_ARGS, .load_bias = 0x400000 };
+    return elf64_image_parse(elf, elf_size, &limits, img);
+}
+
+uint64_t kumiki_program_check(const void *elf, size_t elf_size, const char **why)
+{
+    struct elf_image img;
+    enum elf_error ee = parse_program(elf, elf_size, &img);
+    return ee == ELF_OK ? KE_OK : fail(why, elf_error_name(ee), KE_INVALID_ARGUMENT);
+}
+
 uint64_t kumiki_process_spawn(struct kumiki_allocator *spawner, const struct kumiki_spawn *s,
                               struct kumiki_process *p, const char **why)
 {
     *p = (struct kumiki_process){ .first_slot = spawner->next_slot };
     struct elf_image img;
-    struct elf_limits limits = { .user_lo = PAGE, .user_hi = KUMIKI_PROGRAM_ARGS, .load_bias = 0x400000 };
-    enum elf_error ee = elf64_image_parse(s->elf, s->elf_size, &limits, &img);
+    enum elf_error ee = parse_program(s->elf, s->elf_size, &img);
     if (ee != ELF_OK)
         return fail(why, elf_error_name(ee), KE_INVALID_ARGUMENT);
+    if (cnode_radix(s) < 4 || cnode_radix(s) > KUMIKI_MAX_CNODE_RADIX)
+        return fail(why, "CNode radix outside 4..24", KE_INVALID_ARGUMENT);
 
     uint64_t e = kumiki_alloc_object(spawner, KUMIKI_OBJ_UNTYPED, s->memory_bits, &p->untyped);
     if (e)

@@ -27,3 +27,6 @@ uint64_t kumiki_alloc_object(struct kumiki_allocator *a, uint64_t type, uint64_t
  * the allocator first. */
 uint64_t kumiki_map_page(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame,
                          uint64_t vaddr, uint64_t rights);
+/* The same with FRAME MAP attributes (bit 0: uncached, for device memory). */
+uint64_t kumiki_map_page_attributes(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame,
+                                    uint64_t vaddr, uint64_t rights, uint64_t attributes);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <kumiki/alloc.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct kumiki_spawn {
@@ -19,6 +20,8 @@ struct kumiki_spawn {
     unsigned give_count;          /*   slots KUMIKI_PROGRAM_CAP_FIRST_FREE.. in order */
     kumiki_cptr_t scratch_vspace; /* the spawner's VSpace, to fill pages */
     uint64_t scratch_vaddr;       /* a free page-aligned address in it */
+    unsigned cnode_radix;         /* its CNode: 2^radix slots (0: KUMIKI_PROGRAM_CNODE_RADIX) */
+    bool suspended;               /* true: leave the thread stopped (TCB RESUME starts it) */
 };
 
 struct kumiki_process {
@@ -32,6 +35,9 @@ struct kumiki_process {
  * set so that kumiki_process_destroy cleans up. */
 uint64_t kumiki_process_spawn(struct kumiki_allocator *a, const struct kumiki_spawn *s,
                               struct kumiki_process *p, const char **why);
+/* KE_OK when the ELF image is one kumiki_process_spawn can load; else
+ * KE_INVALID_ARGUMENT and *why says what is wrong with it. */
+uint64_t kumiki_program_check(const void *elf, size_t elf_size, const char **why);
 /* Revokes the process's untyped: every object of the process is gone, and
  * the spawner's slots it used are free again. */
 uint64_t kumiki_process_destroy(struct kumiki_allocator *a, struct kumiki_process *p);
