@@ -1,0 +1,143 @@
+/* servers/root/supervise.c — the root task after start-up: the fault
+ * handler of last resort and the receiver of exit messages of every
+ * component (all arrive on the supervisor endpoint, badged index + 1).
+ *
+ * One line per event; then each component's final outcome is one TAP test
+ * point (number = manifest index + 1): "ok" for exit status 0, "not ok" for
+ * anything else (other status, left stopped after faults, never built).
+ * When no component is left running the run ends with kumiki_exit(0). */
+#include "root.h"
+#include <kumiki/invocations_generated.h>
+#include <kumiki/ipc.h>
+#include <kumiki/program.h>
+#include <kumiki/user.h>
+
+static const char *const mnemonics[32] = {
+    [0] = "DE", [1] = "DB",  [3] = "BP",  [4] = "OF",  [5] = "BR",  [6] = "UD",
+    [7] = "NM", [13] = "GP", [14] = "PF", [16] = "MF", [17] = "AC", [19] = "XM",
+};
+
+static void tap(struct root *r, const struct component *c, bool ok, const char *detail)
+{
+    if (!ok)
+        r->failures++;
+    uprintf("%s %u - %s%s%s\n", ok ? "ok" : "not ok", c->index + 1, c->name, ok ? " # " : ": ", detail);
+}
+
+void supervise_report_failure(struct root *r, struct component *c, const char *detail)
+{
+    uprintf("root: component '%s': %s\n", c->name, detail);
+    c->state = COMPONENT_FAILED;
+    tap(r, c, false, detail);
+}
+
+static void describe_fault(const struct kumiki_msg *m, char *text, size_t size)
+{
+    const uint64_t *w = m->words;
+    switch (m->label) {
+    case KUMIKI_FAULT_VM:
+        usnprintf(text, size, "page fault at 0x%lx (%s, %s, %s), rip 0x%lx", w[KUMIKI_FAULT_VM_ADDRESS],
+                  (w[KUMIKI_FAULT_VM_ERROR_CODE] & 2) ? "write" : "read",
+                  w[KUMIKI_FAULT_VM_IS_FETCH] ? "instruction fetch" : "data",
+                  (w[KUMIKI_FAULT_VM_ERROR_CODE] & 1) ? "protection" : "not present", w[KUMIKI_FAULT_VM_RIP]);
+        break;
+    case KUMIKI_FAULT_UNKNOWN_SYSCALL:
+        usnprintf(text, size, "unknown system call %lu, rip 0x%lx", w[KUMIKI_FAULT_UNKNOWN_SYSCALL_RAX],
+                  w[KUMIKI_FAULT_UNKNOWN_SYSCALL_RIP]);
+        break;
+    default: {
+        uint64_t vector = w[KUMIKI_FAULT_USER_EXCEPTION_VECTOR];
+        usnprintf(text, size, "exception #%s (vector %lu, error code 0x%lx), rip 0x%lx",
+                  vector < 32 && mnemonics[vector] ? mnemonics[vector] : "??", vector,
+                  w[KUMIKI_FAULT_USER_EXCEPTION_ERROR_CODE], w[KUMIKI_FAULT_USER_EXCEPTION_RIP]);
+        break;
+    }
+    }
+}
+
+static void dump_registers(kumiki_cptr_t tcb)
+{
+    uint64_t r[KUMIKI_REG_COUNT];
+    if (kumiki_tcb_read_registers(tcb, &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8], &r[9],
+                                  &r[10], &r[11], &r[12], &r[13], &r[14], &r[15], &r[16], &r[17], &r[18]))
+        return;
+    uprintf("#   rip %016lx  rsp %016lx  rflags %016lx\n", r[0], r[1], r[2]);
+    uprintf("#   rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", r[3], r[4], r[5], r[6]);
+    uprintf("#   rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", r[7], r[8], r[9], r[10]);
+    uprintf("#   r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", r[11], r[12], r[13], r[14]);
+    uprintf("#   r13 %016lx  r14 %016lx  r15 %016lx\n", r[15], r[16], r[17]);
+}
+
+static void exited(struct root *r, struct component *c, int64_t status)
+{
+    char detail[64];
+    usnprintf(detail, sizeof(detail), "exited with status %ld", (long)status);
+    uprintf("root: component '%s' %s\n", c->name, detail);
+    component_destroy(r, c);
+    c->state = COMPONENT_EXITED;
+    c->exit_status = status;
+    tap(r, c, status == 0, detail);
+}
+
+static void faulted(struct root *r, struct component *c, const struct kumiki_msg *m)
+{
+    char fault[160], detail[220];
+    describe_fault(m, fault, sizeof(fault));
+    bool restart = c->decl->restart == KDM_RESTART_ON_FAULT && c->runs <= ROOT_MAX_RESTARTS;
+    if (restart)
+        uprintf("root: component '%s' faulted: %s (restart %u of %u)\n", c->name, fault, c->runs,
+                (unsigned)ROOT_MAX_RESTARTS);
+    else if (c->decl->restart == KDM_RESTART_ON_FAULT)
+        uprintf("root: component '%s' faulted: %s (gave up after %u restarts: left stopped)\n", c->name,
+                fault, c->runs - 1);
+    else
+        uprintf("root: component '%s' faulted: %s (restart policy 'never': left stopped)\n", c->name, fault);
+    dump_registers(c->process.tcb);
+    component_destroy(r, c);
+    if (restart) {
+        if (component_build(r, c))
+            component_start(r, c);
+        return;
+    }
+    c->state = COMPONENT_STOPPED;
+    usnprintf(detail, sizeof(detail), "left stopped after %u run%s: %s", c->runs, c->runs == 1 ? "" : "s",
+              fault);
+    tap(r, c, false, detail);
+}
+
+static bool any_running(const struct root *r)
+{
+    for (unsigned i = 0; i < r->component_count; i++)
+        if (r->components[i].state == COMPONENT_RUNNING)
+            return true;
+    return false;
+}
+
+__attribute__((noreturn)) void supervise(struct root *r)
+{
+    while (any_running(r)) {
+        struct kumiki_msg m;
+        uint64_t e = kumiki_recv(r->supervisor, &m);
+        if (e) {
+            uprintf("root: receiving on the supervisor endpoint failed: %s\n", kumiki_error_name(e));
+            kumiki_exit(1);
+        }
+        struct component *c =
+            m.badge >= 1 && m.badge <= r->component_count ? &r->components[m.badge - 1] : NULL;
+        if (!c || c->state != COMPONENT_RUNNING) {
+            uprintf("root: message with label %lu from badge %lu ignored (no such running component)\n",
+                    m.label, m.badge);
+            continue;
+        }
+        if (m.label == KUMIKI_PROGRAM_EXIT)
+            exited(r, c, m.length ? (int64_t)m.words[0] : 0);
+        else if (m.label >= KUMIKI_FAULT_UNKNOWN_SYSCALL && m.label <= KUMIKI_FAULT_VM)
+            faulted(r, c, &m);
+        else
+            uprintf("root: component '%s' sent label %lu: not a request the root task serves (no reply)\n",
+                    c->name, m.label);
+    }
+    uprintf("root: all components stopped (%u of %u did not exit with status 0)\n", r->failures,
+            r->component_count);
+    kumiki_exit(0);
+}
