@@ -53,6 +53,7 @@ void tcb_slot_emptied(struct cte *slot, enum tcb_slot which)
         if (t->state != THREAD_INACTIVE) {
             log_debug("thread %u '%s' lost its VSpace: suspended", t->id, tcb_name(t));
             ipc_cancel(t);
+            thread_set_state(t, THREAD_INACTIVE); /* ipc_cancel leaves a runnable thread runnable */
         }
         if (t == current_thread)
             paging_activate(paging_kernel_root());
