@@ -394,7 +394,8 @@ static void make_harmless(struct op *op, uint64_t type)
     uint64_t *w = op->msg.words;
     kumiki_cptr_t *caps = op->msg.caps;
     uint64_t label = op->msg.label;
-    bool root_src = op->msg.extra_caps >= 1 && caps[0] == KUMIKI_CAP_INIT_CNODE;
+    /* Whatever extra_caps says: the raw message-info path sends a random count. */
+    bool root_src = caps[0] == KUMIKI_CAP_INIT_CNODE;
     switch (type) {
     case KUMIKI_OBJ_CNODE:
         if (op->service == KUMIKI_CAP_INIT_CNODE && !in_fuzz_range(w[0]))
@@ -435,8 +436,7 @@ static void make_harmless(struct op *op, uint64_t type)
     case KUMIKI_OBJ_PAGE_TABLE:
     case KUMIKI_OBJ_PAGE_DIRECTORY:
     case KUMIKI_OBJ_PDPT:
-        if (op->msg.extra_caps >= 1 && caps[0] == KUMIKI_CAP_INIT_VSPACE &&
-            (w[0] < SCRATCH_BASE || w[0] >= SCRATCH_BASE + SCRATCH_SPAN))
+        if (caps[0] == KUMIKI_CAP_INIT_VSPACE && (w[0] < SCRATCH_BASE || w[0] >= SCRATCH_BASE + SCRATCH_SPAN))
             w[0] = SCRATCH_BASE + (rnd() % SCRATCH_SPAN & ~0xfffull);
         break;
     default: break;
