@@ -69,7 +69,8 @@ int kidl_call(kidl_cptr_t endpoint, struct kidl_msg *msg)
     return KIDL_OK;
 }
 
-void kidl_serve(kidl_cptr_t endpoint, kidl_dispatch_fn dispatch, const void *server)
+void kidl_serve_until(kidl_cptr_t endpoint, kidl_dispatch_fn dispatch, const void *server,
+                      const volatile bool *stop)
 {
     struct kidl_msg *msg = kidl_msg_buffer();
     struct kumiki_msg m;
@@ -81,9 +82,18 @@ void kidl_serve(kidl_cptr_t endpoint, kidl_dispatch_fn dispatch, const void *ser
         from_kernel(&m, msg);
         dispatch(server, m.badge, msg);
         to_kernel(msg, &m);
+        if (stop && *stop) {
+            kumiki_reply(&m);
+            return;
+        }
         if (receive_count)
             accept_caps();
         while (kumiki_reply_recv(endpoint, &m) != KE_OK) /* a caller that went away: wait for the next */
             m.length = m.extra_caps = 0;
     }
+}
+
+void kidl_serve(kidl_cptr_t endpoint, kidl_dispatch_fn dispatch, const void *server)
+{
+    kidl_serve_until(endpoint, dispatch, server, NULL);
 }

@@ -133,4 +133,12 @@ typedef int (*kidl_dispatch_fn)(const void *server, kidl_badge_t badge, struct k
  */
 void kidl_serve(kidl_cptr_t endpoint, kidl_dispatch_fn dispatch, const void *server);
 
+/*
+ * Kumiki transport only: as kidl_serve(), but after a request whose handler
+ * set *stop, the reply is sent and the function returns (a server that
+ * shuts down on request).
+ */
+void kidl_serve_until(kidl_cptr_t endpoint, kidl_dispatch_fn dispatch, const void *server,
+                      const volatile bool *stop);
+
 #endif /* KIDL_TRANSPORT_H */

@@ -6,7 +6,8 @@
  * Per-kind rules (what the audit then shows):
  *   endpoint      minted from the shared endpoint with the declared badge and rights
  *   ioport        issued by IOPORT_CONTROL straight into the slot (all rights)
- *   irq           IRQ_CONTROL GET (all rights), bound to the component's first
+ *   irq           IRQ_CONTROL GET (all rights), bound to the notification in the
+ *                 next slot (kdeploy declares one there), else to the first
  *                 declared notification if it has one (the interrupt sets bit
  *                 1 << line of the notification word), moved into the slot
  *   mmio          device frames (devmem.c), mapped uncached read-write; slot: the first, RW
@@ -154,6 +155,16 @@ static uint64_t place_shared(struct build *b)
     return e ? e : give(b, s->first_frame, cap->b, 0);
 }
 
+/* The notification declared in the slot after the current IRQ, if any. */
+static const struct kdm_cap *next_declared(const struct build *b)
+{
+    const struct kdm_cap *caps = root_caps(b->r, b->c);
+    for (uint32_t i = 0; i < b->c->decl->cap_count; i++)
+        if (caps[i].kind == KDM_CAP_NOTIFICATION && caps[i].slot == b->cap->slot + 1)
+            return &caps[i];
+    return NULL;
+}
+
 static uint64_t place_irq(struct build *b)
 {
     struct component *c = b->c;
@@ -165,11 +176,19 @@ static uint64_t place_irq(struct build *b)
         return step(
             b, e == KE_ILLEGAL_OPERATION ? "IRQ_CONTROL GET: the line is already taken" : "IRQ_CONTROL GET",
             e);
-    if (b->notification) {
+    /* The IRQ is signalled on the notification declared right after it
+     * (kdeploy puts one there), else on the component's first one. */
+    const struct kdm_cap *next = next_declared(b);
+    if (next || b->notification) {
         kumiki_cptr_t badged = kumiki_alloc_slot(&c->slots);
-        e = badged ? kumiki_cnode_mint(c->slots.cspace, badged, 64, c->slots.cspace, b->notification, 64,
-                                       KUMIKI_RIGHT_WRITE, 1ull << b->cap->a)
-                   : KE_RANGE;
+        if (!badged)
+            e = KE_RANGE;
+        else if (next)
+            e = kumiki_cnode_mint(c->slots.cspace, badged, 64, c->process.cnode, next->slot, b->radix,
+                                  KUMIKI_RIGHT_WRITE, 1ull << b->cap->a);
+        else
+            e = kumiki_cnode_mint(c->slots.cspace, badged, 64, c->slots.cspace, b->notification, 64,
+                                  KUMIKI_RIGHT_WRITE, 1ull << b->cap->a);
         if (!e)
             e = kumiki_irq_handler_set_notification(handler, badged);
         if (e)
@@ -212,7 +231,7 @@ static uint64_t place(struct build *b)
     }
 }
 
-/* Notifications first: an IRQ is bound to the first one. */
+/* Notifications first: an IRQ is bound to one of them. */
 static uint64_t place_all(struct build *b)
 {
     const struct kdm_cap *caps = root_caps(b->r, b->c);
