@@ -7,6 +7,7 @@
 #include <kernel/cdt.h>
 #include <kernel/cspace.h>
 #include <kernel/ipc.h>
+#include <kernel/irq.h>
 #include <kernel/log.h>
 #include <kernel/object.h>
 #include <kernel/string.h>
@@ -494,6 +495,7 @@ void endpoint_cancel_badged(struct endpoint *ep, uint64_t badge)
 
 void notification_finalise(struct notification *n)
 {
+    irq_notification_gone(n); /* no interrupt may signal it any more */
     while (n->head) {
         struct tcb *t = n->head;
         queue_remove(&n->head, &n->tail, t);

@@ -69,7 +69,9 @@ static void install(struct tcb *t, enum tcb_slot which, struct cte *src, struct 
 {
     struct cte *slot = tcb_slot(t, which);
     slot_delete(slot);
-    if (!src || !cap_same_object(&src->cap, &cap))
+    /* Deleting the old capability may have destroyed the TCB itself (a
+     * CNode holding its last capability died) or the source. */
+    if (t->finalised || !src || !cap_same_object(&src->cap, &cap))
         return;
     cap.tcb_slot = (uint8_t)which;
     cap.flags &= (uint8_t)~CAP_FLAG_MAPPED;
@@ -78,6 +80,7 @@ static void install(struct tcb *t, enum tcb_slot which, struct cte *src, struct 
 
 void tcb_finalise(struct tcb *t)
 {
+    t->finalised = true;
     ipc_cancel(t);
     ipc_drop_reply_right(t);
     if (t->bound_notification) {
@@ -114,6 +117,8 @@ static uint64_t set_space(struct tcb *t, struct invocation *inv)
     install(t, TCB_SLOT_FAULT, cap_is_null(&fault) ? NULL : a.fault_endpoint, fault);
     install(t, TCB_SLOT_CSPACE, a.cspace_root, cspace);
     install(t, TCB_SLOT_VSPACE, a.vspace_root, vspace);
+    if (t->finalised)
+        return KE_OK; /* the TCB died while its old capabilities were deleted */
     t->vspace_phys = t->vspace_root.cap.type == KUMIKI_OBJ_PML4 ? vspace_root_phys(&t->vspace_root.cap) : 0;
     if (t == current_thread && t->vspace_phys)
         paging_activate(t->vspace_phys);
@@ -140,7 +145,7 @@ static uint64_t set_ipc_buffer(struct tcb *t, struct invocation *inv)
     if (frame.flags & CAP_FLAG_DEVICE)
         return KE_INVALID_ARGUMENT;
     install(t, TCB_SLOT_IPC_BUFFER, a.frame, frame);
-    if (t->ipc_buffer_frame.cap.type != KUMIKI_OBJ_FRAME)
+    if (t->finalised || t->ipc_buffer_frame.cap.type != KUMIKI_OBJ_FRAME)
         return KE_OK;
     t->ipc_buffer = phys_to_virt(t->ipc_buffer_frame.cap.object);
     t->ipc_buffer_address = a.address;

@@ -111,9 +111,35 @@ static void pit_interrupt_delivered(void)
     CHECK_EQ(poll_for(n, 3), 0);
 }
 
+/* A notification destroyed while an IRQ handler still points at it: the
+ * line forgets it (an interrupt must not signal freed memory), and the
+ * handler can be given a new one. */
+static void notification_deleted_under_handler(void)
+{
+    kumiki_cptr_t pit = kt_slot(), h = kt_slot(), n, n2, badged = kt_slot();
+    CHECK_OK(kumiki_ioport_control_issue(KUMIKI_CAP_IOPORT_CONTROL, 0x40, 0x43, ROOT, pit, 64));
+    CHECK_OK(get(0, h));
+    CHECK_OK(kt_new(KUMIKI_OBJ_NOTIFICATION, 0, &n));
+    CHECK_OK(kumiki_ioport_out8(pit, PIT_MODE, PIT_ONE_SHOT));
+    CHECK_OK(kumiki_irq_handler_set_notification(h, n));
+    CHECK_OK(kumiki_cnode_delete(ROOT, n, 64)); /* its last capability */
+    CHECK_OK(pit_arm(pit, 1193));               /* would signal the dead notification */
+    CHECK_OK(kumiki_irq_handler_ack(h));        /* no notification: stays masked */
+    uint64_t end = kumiki_ticks() + 3;
+    while (kumiki_ticks() < end)
+        kumiki_yield();
+    CHECK_OK(kt_new(KUMIKI_OBJ_NOTIFICATION, 0, &n2));
+    CHECK_OK(kumiki_cnode_mint(ROOT, badged, 64, ROOT, n2, 64, KUMIKI_RIGHT_WRITE, IRQ_BADGE));
+    CHECK_OK(kumiki_irq_handler_set_notification(h, badged));
+    CHECK_OK(pit_arm(pit, 1193));
+    CHECK_EQ(poll_for(n2, 20), IRQ_BADGE);
+    CHECK_OK(kumiki_irq_handler_clear(h));
+}
+
 const struct ktest irq_tests[] = {
     { "irq: IRQ_CONTROL GET: each line once, lines 2 and >= 16 are RANGE", get_each_line_once },
     { "irq: handler arguments", handler_arguments },
     { "irq: a PIT one-shot on line 0 reaches the notification; ACK, CLEAR", pit_interrupt_delivered },
+    { "irq: deleting the notification of a live handler", notification_deleted_under_handler },
     { NULL, NULL },
 };

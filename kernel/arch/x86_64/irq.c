@@ -57,6 +57,16 @@ void irq_deliver(unsigned line)
         notification_signal(lines[line].notification, lines[line].badge);
 }
 
+void irq_notification_gone(const struct notification *n)
+{
+    for (unsigned line = 0; line < KUMIKI_IRQ_LINES; line++) {
+        if (lines[line].notification == n) {
+            set_masked(line, true);
+            lines[line].notification = NULL;
+        }
+    }
+}
+
 void irq_handler_finalise(unsigned line)
 {
     set_masked(line, true);

@@ -74,7 +74,8 @@ static inline struct cap cap_null(void)
 }
 
 /* True when a and b refer to the same object (same type and address; for
- * IRQ handlers the same line, for I/O ports overlapping ranges). */
+ * IRQ handlers the same line, for I/O ports the same range: copies of a
+ * range keep it, and ranges are never issued twice). */
 bool cap_same_object(const struct cap *a, const struct cap *b);
 
 /* True when caps derived from c are of a different object (c hands out

@@ -42,6 +42,7 @@ struct tcb {
     enum thread_state state;
     uint8_t priority, mcp;
     bool on_ready_queue;
+    bool finalised;   /* its last capability is gone: nothing may be installed in it */
     bool foreign_abi; /* every syscall becomes an UNKNOWN_SYSCALL fault */
     unsigned slice_left;
     struct tcb *ready_next, *ready_prev;
