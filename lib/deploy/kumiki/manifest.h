@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#define KDM_MAGIC 0x314e414d4b494d55ull /* "UMIKMAN1" */
+#define KDM_MAGIC   0x314e414d4b494d55ull /* "UMIKMAN1" */
 #define KDM_VERSION 1u
 
 enum {
@@ -58,7 +58,7 @@ struct kdm_component {
     uint32_t memory_bits; /* log2 of its memory budget (16..30) */
     uint32_t first_cap;   /* its capabilities: caps[first_cap .. first_cap + cap_count) */
     uint32_t cap_count;
-    uint32_t reserved;    /* 0 */
+    uint32_t reserved; /* 0 */
 };
 
 /* What a capability in a component's CNode is.  `slot` is where it goes
@@ -67,9 +67,10 @@ enum kdm_cap_kind {
     KDM_CAP_ENDPOINT = 1, /* a: endpoint index (< endpoint_count), b: badge, c: rights (KUMIKI_RIGHT_*) */
     KDM_CAP_IOPORT = 2,   /* a: first port, b: last port */
     KDM_CAP_IRQ = 3,      /* a: ISA line (IRQ handler capability) */
-    KDM_CAP_MMIO = 4,     /* a: physical address, b: size (both page aligned), c: virtual address to map at (uncached) */
-    KDM_CAP_DMA = 5,      /* a: size (page aligned), c: virtual address; the frames are contiguous */
-    KDM_CAP_SHARED = 6,   /* a: shared region index, b: rights, c: virtual address */
+    KDM_CAP_MMIO =
+        4, /* a: physical address, b: size (both page aligned), c: virtual address to map at (uncached) */
+    KDM_CAP_DMA = 5,          /* a: size (page aligned), c: virtual address; the frames are contiguous */
+    KDM_CAP_SHARED = 6,       /* a: shared region index, b: rights, c: virtual address */
     KDM_CAP_NOTIFICATION = 7, /* a: 0; a fresh notification (e.g. for the component's IRQ) */
 };
 

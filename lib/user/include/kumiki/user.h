@@ -22,7 +22,8 @@ const struct kumiki_bootinfo *kumiki_bootinfo(void);
 /* The runtime audit's view of slot `index` of the CNode at `cnode`
  * (SYS_DEBUG_SLOT_INFO): info = type | rights << 8 | size_bits << 16 |
  * guard_bits << 24; data = badge/guard/...; object = the object's address. */
-uint64_t kumiki_slot_info(kumiki_cptr_t cnode, uint64_t index, uint64_t *info, uint64_t *data, uint64_t *object);
+uint64_t kumiki_slot_info(kumiki_cptr_t cnode, uint64_t index, uint64_t *info, uint64_t *data,
+                          uint64_t *object);
 /* The object type of a capability (KUMIKI_OBJ_*), 0 for an empty slot. */
 uint64_t kumiki_cap_type(kumiki_cptr_t cap);
 
