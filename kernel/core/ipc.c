@@ -5,6 +5,7 @@
  * message still in its own registers and IPC buffer. */
 #include <arch/paging.h>
 #include <kernel/cdt.h>
+#include <kernel/console.h>
 #include <kernel/cspace.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
@@ -496,6 +497,7 @@ void endpoint_cancel_badged(struct endpoint *ep, uint64_t badge)
 void notification_finalise(struct notification *n)
 {
     irq_notification_gone(n); /* no interrupt may signal it any more */
+    console_notification_gone(n);
     while (n->head) {
         struct tcb *t = n->head;
         queue_remove(&n->head, &n->tail, t);

@@ -1,6 +1,7 @@
-/* kernel/core/log.c — formatted output to the serial console. */
+/* kernel/core/log.c — formatted output to the console (core/console.c). */
 #include <arch/arch.h>
 #include <format.h>
+#include <kernel/console.h>
 #include <kernel/exit_codes.h>
 #include <kernel/log.h>
 #include <kernel/string.h>
@@ -23,15 +24,6 @@ bool log_level_from_name(const char *name, size_t len, enum log_level *out)
         }
     }
     return false;
-}
-
-void console_write(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n')
-            arch_serial_putc('\r');
-        arch_serial_putc(s[i]);
-    }
 }
 
 static void console_put(void *ctx, const char *text, size_t len)
@@ -76,6 +68,7 @@ void log_write(enum log_level level, const char *fmt, ...)
 
 NORETURN void panic(const char *fmt, ...)
 {
+    console_take_back(); /* whatever a serial driver had not written yet, then the panic */
     kprintf("\nKERNEL PANIC: ");
     va_list ap;
     va_start(ap, fmt);

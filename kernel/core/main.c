@@ -66,13 +66,13 @@ static void read_boot_information(void)
 }
 
 /* Ports the kernel drives itself are never issued to user space: the
- * interrupt controllers, COM1 (the kernel log, until a serial driver takes
- * it over) and the debug-exit port. */
+ * interrupt controllers and the debug-exit port.  COM1 can be issued: the
+ * kernel's console then moves into a ring for the serial driver
+ * (core/console.c). */
 static void reserve_kernel_ports(void)
 {
     ioport_reserve(0x20, 0x21);
     ioport_reserve(0xa0, 0xa1);
-    ioport_reserve(0x3f8, 0x3ff);
     ioport_reserve(0xf4, 0xf7);
 }
 

@@ -2,6 +2,7 @@
 #include <arch/arch.h>
 #include <arch/cpu.h>
 #include <arch/paging.h>
+#include <kernel/console.h>
 #include <kernel/log.h>
 #include <kernel/string.h>
 #include <kernel/tcb.h>
@@ -120,6 +121,7 @@ NORETURN void sched_switch_now(struct tcb *t)
 
 NORETURN void sched_exit_to_user(void)
 {
+    console_signal_reader(); /* the operation is complete: waking a thread is safe here */
     for (;;) {
         struct tcb *cur = current_thread;
         if (rotate_pending && cur && cur->on_ready_queue && ready[cur->priority] == cur)

@@ -4,6 +4,7 @@
  * debug) -> sched_exit_to_user.  Each handler checks every argument before
  * it changes anything; a bad argument yields an error code in rax. */
 #include <arch/arch.h>
+#include <kernel/console.h>
 #include <kernel/cspace.h>
 #include <kernel/fastpath.h>
 #include <kernel/invocation.h>
@@ -172,6 +173,45 @@ static void set_value(struct tcb *t, uint64_t value)
     t->ctx.rdi = value;
 }
 
+/* A serial driver drains the console ring (core/console.c). */
+static void debug_console_read(struct tcb *t)
+{
+    vaddr_t buf = t->ctx.rdi;
+    uint64_t len = t->ctx.rsi, cptr = t->ctx.rdx;
+    if (len > KUMIKI_DEBUG_WRITE_MAX) {
+        t->ctx.rax = KE_RANGE;
+        return;
+    }
+    if (!user_range_accessible(t, buf, len, true)) {
+        t->ctx.rax = KE_BAD_ADDRESS;
+        return;
+    }
+    if (cptr) {
+        struct lookup_result r = cspace_lookup(&t->cspace_root.cap, cptr, 64, false);
+        if (r.error || r.slot->cap.type != KUMIKI_OBJ_NOTIFICATION) {
+            t->ctx.rax = r.error ? KE_INVALID_CAPABILITY : KE_WRONG_TYPE;
+            return;
+        }
+        if (!cap_has_rights(&r.slot->cap, KUMIKI_RIGHT_WRITE)) {
+            t->ctx.rax = KE_MISSING_RIGHT;
+            return;
+        }
+        console_set_reader((struct notification *)(uintptr_t)r.slot->cap.object, r.slot->cap.data);
+    }
+    char chunk[256];
+    uint64_t lost = 0, total = 0, lost_now;
+    while (total < len) {
+        size_t n = console_read(chunk, len - total < sizeof(chunk) ? len - total : sizeof(chunk), &lost_now);
+        lost += lost_now;
+        if (!n)
+            break;
+        user_write(t, buf + total, chunk, n);
+        total += n;
+    }
+    set_value(t, total);
+    t->ctx.rsi = lost;
+}
+
 /* The runtime audit's view of a slot in a CNode the caller holds. */
 static void debug_slot_info(struct tcb *t)
 {
@@ -206,7 +246,9 @@ static void debug_call(struct tcb *t, uint64_t number)
         break;
     }
     case SYS_DEBUG_SLOT_INFO: debug_slot_info(t); break;
+    case SYS_DEBUG_CONSOLE_READ: debug_console_read(t); break;
     case SYS_DEBUG_HALT:
+        console_take_back();
         kprintf("[kernel] halt requested by thread %u '%s' (code %lu)\n", t->id, tcb_name(t), t->ctx.rdi);
         arch_debug_exit((uint8_t)t->ctx.rdi);
     default: fault_unknown_syscall(t); break;

@@ -43,3 +43,23 @@ bool user_read(const struct tcb *t, vaddr_t addr, void *dst, size_t len)
     }
     return true;
 }
+
+bool user_write(const struct tcb *t, vaddr_t addr, const void *src, size_t len)
+{
+    if (!user_range_accessible(t, addr, len, true))
+        return false;
+    const uint8_t *in = src;
+    while (len) {
+        paddr_t frame;
+        unsigned rights;
+        paging_lookup_user_page(t->vspace_phys, ALIGN_DOWN(addr, PAGE_SIZE), &frame, &rights);
+        size_t offset = addr % PAGE_SIZE, chunk = PAGE_SIZE - offset;
+        if (chunk > len)
+            chunk = len;
+        memcpy((uint8_t *)phys_to_virt(frame) + offset, in, chunk);
+        in += chunk;
+        addr += chunk;
+        len -= chunk;
+    }
+    return true;
+}

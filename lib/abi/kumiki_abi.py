@@ -62,6 +62,9 @@ SYSCALLS = [
     ("DEBUG_TICK_HZ", 69, "rdi = timer ticks per second"),
     ("DEBUG_CAP_IDENTIFY", 70, "(capability address rdi) rdi = its object type, 0 if empty"),
     ("DEBUG_HALT", 71, "(code rdi) end the QEMU run through isa-debug-exit"),
+    ("DEBUG_CONSOLE_READ", 73, "(buffer rdi, length rsi, notification capability rdx or 0) once a serial "
+     "driver holds COM1: copy waiting console text out (rdi = bytes, rsi = bytes lost to a full ring) and "
+     "signal that notification whenever more arrives"),
     ("DEBUG_SLOT_INFO", 72, "(CNode capability rdi, slot index rsi) describe the capability in that slot: "
      "rdi = type | rights << 8 | size_bits << 16 | guard_bits << 24, rsi = its data word (badge, guard, "
      "watermark, IRQ line, port range), rdx = its object's address (the runtime audit compares these)"),

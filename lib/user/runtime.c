@@ -85,6 +85,21 @@ uint64_t kumiki_slot_info(kumiki_cptr_t cnode, uint64_t index, uint64_t *info, u
     return r.rax;
 }
 
+uint64_t kumiki_console_read(void *buf, size_t len, kumiki_cptr_t notification, uint64_t *count,
+                             uint64_t *lost)
+{
+    struct kumiki_regs r = {
+        .rax = SYS_DEBUG_CONSOLE_READ, .rdi = (uint64_t)buf, .rsi = len, .mr = { notification }
+    };
+    kumiki_syscall_regs(&r);
+    if (r.rax == KE_OK) {
+        *count = r.rdi;
+        if (lost)
+            *lost = r.rsi;
+    }
+    return r.rax;
+}
+
 uint64_t kumiki_read_tsc(void)
 {
     return kumiki_rdtsc();

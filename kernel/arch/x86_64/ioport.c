@@ -8,12 +8,14 @@
  * I/O bitmap grants nothing), and only inside its range. */
 #include <arch/cpu.h>
 #include <kernel/abi_decode_generated.h>
+#include <kernel/console.h>
 #include <kernel/cspace.h>
 #include <kernel/invocation.h>
 #include <kernel/irq.h>
 #include <kernel/object.h>
 
 static uint64_t issued[65536 / 64];
+enum { COM1_FIRST = 0x3f8, COM1_LAST = 0x3ff };
 
 static bool port_issued(unsigned port)
 {
@@ -55,6 +57,8 @@ static uint64_t issue(struct invocation *inv)
     if ((e = cspace_lookup_empty_slot(&a.root->cap, a.index, a.depth, &slot)))
         return e;
     mark((unsigned)a.first, (unsigned)a.last, true);
+    if (a.first <= COM1_LAST && a.last >= COM1_FIRST)
+        console_hand_over(); /* COM1 belongs to a serial driver from now on */
     slot_insert(slot,
                 (struct cap){
                     .type = KUMIKI_OBJ_IOPORT, .rights = KUMIKI_RIGHTS_ALL, .data = a.first | a.last << 16 },

@@ -13,3 +13,6 @@
 bool user_range_accessible(const struct tcb *t, vaddr_t addr, size_t len, bool write);
 /* Copies len bytes; false (and nothing copied) if any byte is inaccessible. */
 bool user_read(const struct tcb *t, vaddr_t addr, void *dst, size_t len);
+/* Copies len bytes into user memory; false (and nothing written) if any
+ * byte is not mapped writable. */
+bool user_write(const struct tcb *t, vaddr_t addr, const void *src, size_t len);

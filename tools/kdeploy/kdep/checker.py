@@ -30,7 +30,6 @@ KERNEL_PORTS = [
     (0x20, 0x21, "the first interrupt controller"),
     (0xa0, 0xa1, "the second interrupt controller"),
     (0xf4, 0xf7, "the debug-exit port"),
-    (0x3f8, 0x3ff, "COM1, the kernel's log"),
 ]
 PROGRAM_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 

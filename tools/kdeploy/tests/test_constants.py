@@ -37,8 +37,8 @@ class Constants(unittest.TestCase):
         cls.program_h = header("lib/user/include/kumiki/program.h")
 
     def test_magic_and_version(self):
-        magic = re.search(r"#define KDM_MAGIC (0x[0-9a-fA-F]+)ull", self.manifest_h).group(1)
-        version = re.search(r"#define KDM_VERSION (\d+)u", self.manifest_h).group(1)
+        magic = re.search(r"#define KDM_MAGIC\s+(0x[0-9a-fA-F]+)ull", self.manifest_h).group(1)
+        version = re.search(r"#define KDM_VERSION\s+(\d+)u", self.manifest_h).group(1)
         self.assertEqual(manifest.MAGIC, int(magic, 16))
         self.assertEqual(manifest.VERSION, int(version))
 

@@ -24,6 +24,12 @@ const struct kumiki_bootinfo *kumiki_bootinfo(void);
  * guard_bits << 24; data = badge/guard/...; object = the object's address. */
 uint64_t kumiki_slot_info(kumiki_cptr_t cnode, uint64_t index, uint64_t *info, uint64_t *data,
                           uint64_t *object);
+/* Once this component holds COM1 (a serial driver): copies up to len bytes
+ * of the kernel's console text into buf (*count; *lost: bytes dropped from a
+ * full ring, may be NULL) and names the notification (0: keep the current)
+ * the kernel signals when more text arrives (SYS_DEBUG_CONSOLE_READ). */
+uint64_t kumiki_console_read(void *buf, size_t len, kumiki_cptr_t notification, uint64_t *count,
+                             uint64_t *lost);
 /* The object type of a capability (KUMIKI_OBJ_*), 0 for an empty slot. */
 uint64_t kumiki_cap_type(kumiki_cptr_t cap);
 
