@@ -52,8 +52,14 @@ def qemu_command(args):
 
 def run_qemu(args):
     """Runs QEMU; returns (exit status or None on timeout, log lines)."""
-    proc = subprocess.Popen(qemu_command(args), stdin=subprocess.DEVNULL,
+    typing = args.serial_input is not None
+    proc = subprocess.Popen(qemu_command(args),
+                            stdin=subprocess.PIPE if typing else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if typing:
+        # Typed on COM1 once the kernel has printed (its UART set up, FIFOs
+        # cleared); QEMU holds it until the guest's UART takes it.
+        typed = args.serial_input.encode("latin-1").decode("unicode_escape").encode("latin-1")
     selector = selectors.DefaultSelector()
     selector.register(proc.stdout, selectors.EVENT_READ)
     deadline = time.monotonic() + args.timeout
@@ -69,6 +75,10 @@ def run_qemu(args):
             chunk = os.read(proc.stdout.fileno(), 65536)
             if chunk:
                 data += chunk
+                if typing and b"\n" in data:
+                    proc.stdin.write(typed)
+                    proc.stdin.flush()
+                    typing = False
                 continue
             status = proc.wait()
             break
@@ -168,6 +178,9 @@ def parse_args(argv):
     p.add_argument("--expect-panic", metavar="REGEX",
                    help="the boot must end in a kernel panic matching REGEX")
     p.add_argument("--qemu-arg", action="append", default=[])
+    p.add_argument("--serial-input", metavar="TEXT",
+                   help="type TEXT on COM1 (QEMU's stdin) as the boot starts; "
+                        "backslash escapes such as \\n and \\x01 are decoded")
     return p.parse_args(argv)
 
 

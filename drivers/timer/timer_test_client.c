@@ -50,9 +50,8 @@ static bool on_time(const struct expected *x, uint64_t at)
     return ok;
 }
 
-int main(const char *args)
+static int run(void)
 {
-    (void)args;
     const kidl_cptr_t note = TIMER_CLIENT_CAP_SPARE_NOTIFICATION;
     int e = timer_register_notification(TIMER_CLIENT_CAP_CLOCK, note);
     uprintf("timer client: register_notification -> %d\n", e);
@@ -112,6 +111,16 @@ int main(const char *args)
         return 11;
     uprintf("timer client: the cancelled periodic timeout stayed quiet\n");
     uprintf("timer client: timeouts in order and on time\n");
-    e = timer_stop(TIMER_CLIENT_CAP_CLOCK);
-    return e ? 12 : 0;
+    return 0;
+}
+
+/* The driver is stopped whatever happened: a failure ends the boot at once. */
+int main(const char *args)
+{
+    (void)args;
+    int status = run();
+    if (status)
+        uprintf("timer client: failed with status %d\n", status);
+    int e = timer_stop(TIMER_CLIENT_CAP_CLOCK);
+    return status ? status : e ? 12 : 0;
 }
