@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
-"""Runs `kdeploy check` on every tests/bad/*.kdep and compares its diagnostics.
+"""Runs a checking tool on every bad input file of a directory and compares
+its diagnostics with what each file says it must print (TAP on stdout).
 
-usage: check_bad_kdep.py KDEPLOY BAD_DIR
+usage: check_bad_inputs.py TOOL.py BAD_DIR SUFFIX [ARG...]
 
-Each bad file states what kdeploy must print in comment lines at its end
-(so adding one does not move the lines the messages point at):
+TOOL.py is a Python program with main(argv) (kidlc.py, kdeploy.py); it is
+called in this process as main([ARG..., file]) for every BAD_DIR/*SUFFIX
+(a process per case is slow).  Each bad file states what the tool must print
+in comment lines, usually at its end (so adding one does not move the lines
+the messages point at):
 
-    // EXPECT: name.kdep:7:12: error: unknown interface 'prob': ...
-    // EXPECT: name.kdep:3:8: note: ...
+    // EXPECT: name.idl:7:12: error: unknown type 'fs_stat'
+    // EXPECT: name.idl:3:8: note: ...
 
-The "file:line:column: error|note: message" lines kdeploy writes to stderr
-must be exactly these, in order (the source excerpts under them are not
-compared), and kdeploy must exit with status 1.  kdeploy runs in BAD_DIR
-on the bare file name, so paths in messages are as short as in the
-expectations.  Files in subdirectories (imported helpers) are not cases.
+The "file:line:column: error|note: message" lines the tool writes to stderr
+must equal the EXPECT lines, in order (source excerpts and carets are not
+compared), and the tool must exit with status 1.  It runs in BAD_DIR on the
+bare file name, so paths in messages are as short as in the expectations.
+Files in subdirectories (imported helpers) are not cases.
 """
 import contextlib
 import importlib.util
@@ -31,21 +35,21 @@ def expected_lines(path):
         return [line[len(EXPECT):].rstrip("\n") for line in source if line.startswith(EXPECT)]
 
 
-def load_kdeploy(path):
-    spec = importlib.util.spec_from_file_location("kdeploy", path)
+def load_tool(path):
+    spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def run_case(kdeploy, name):
+def run_case(tool, tool_args, name):
     """None if the case passes, else a description of the difference."""
     expected = expected_lines(name)
     if not expected:
         return f"{name} has no '{EXPECT.strip()}' line"
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr):
-        status = kdeploy.main(["check", name])
+        status = tool.main(tool_args + [name])
     actual = [line for line in stderr.getvalue().splitlines() if HEADLINE.match(line)]
     problems = []
     if status != 1:
@@ -58,12 +62,13 @@ def run_case(kdeploy, name):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 4:
         sys.exit(__doc__)
-    kdeploy = load_kdeploy(os.path.abspath(sys.argv[1]))
+    tool = load_tool(os.path.abspath(sys.argv[1]))
+    suffix, tool_args = sys.argv[3], sys.argv[4:]
     os.chdir(sys.argv[2])
-    names = sorted(n for n in os.listdir(".") if n.endswith(".kdep"))
-    results = [run_case(kdeploy, name) for name in names]
+    names = sorted(n for n in os.listdir(".") if n.endswith(suffix))
+    results = [run_case(tool, tool_args, name) for name in names]
     print(f"1..{len(names)}")
     failed = 0
     for number, (name, problem) in enumerate(zip(names, results), 1):
