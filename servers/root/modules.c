@@ -5,20 +5,8 @@
  * a restart reloads the component from the same pages. */
 #include "root.h"
 #include <kumiki/invocations_generated.h>
+#include <kumiki/supervisor.h>
 #include <kumiki/user.h>
-
-static void basename_of(const char *cmdline, char *name, size_t size)
-{
-    size_t end = 0, start = 0;
-    while (cmdline[end] && cmdline[end] != ' ') {
-        if (cmdline[end] == '/')
-            start = end + 1;
-        end++;
-    }
-    size_t n = end - start < size - 1 ? end - start : size - 1;
-    memcpy(name, cmdline + start, n);
-    name[n] = '\0';
-}
 
 uint64_t modules_map(struct root *r)
 {
@@ -26,7 +14,7 @@ uint64_t modules_map(struct root *r)
     for (unsigned i = 0; i < r->bi->module_count; i++) {
         const struct kumiki_module_desc *m = &r->bi->modules[i];
         struct root_module *mod = &r->modules[r->module_count++];
-        basename_of(m->cmdline, mod->name, sizeof(mod->name));
+        kumiki_module_name(m->cmdline, mod->name, sizeof(mod->name));
         mod->data = (const void *)vaddr;
         mod->size = m->size;
         for (uint64_t slot = m->frames.start; slot < m->frames.end; slot++, vaddr += 4096) {

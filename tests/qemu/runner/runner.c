@@ -15,6 +15,7 @@
 #include <kumiki/ipc.h>
 #include <kumiki/process.h>
 #include <kumiki/program.h>
+#include <kumiki/supervisor.h>
 #include <kumiki/user.h>
 
 #define SCRATCH_PAGE  0x10000000ull
@@ -34,11 +35,6 @@ static kumiki_cptr_t endpoint;
 static kumiki_cptr_t program_pool;
 static unsigned failures;
 
-static const char *const mnemonics[32] = {
-    [0] = "DE", [1] = "DB",  [3] = "BP",  [4] = "OF",  [5] = "BR",  [6] = "UD",
-    [7] = "NM", [13] = "GP", [14] = "PF", [16] = "MF", [17] = "AC", [19] = "XM",
-};
-
 static const char *find(const char *haystack, const char *needle)
 {
     size_t n = strlen(needle);
@@ -46,19 +42,6 @@ static const char *find(const char *haystack, const char *needle)
         if (memcmp(haystack, needle, n) == 0)
             return haystack;
     return NULL;
-}
-
-static void module_name(const char *cmdline, char *name, size_t size)
-{
-    size_t end = 0, start = 0;
-    while (cmdline[end] && cmdline[end] != ' ') {
-        if (cmdline[end] == '/')
-            start = end + 1;
-        end++;
-    }
-    size_t n = end - start < size - 1 ? end - start : size - 1;
-    memcpy(name, cmdline + start, n);
-    name[n] = '\0';
 }
 
 static bool parse_expectation(const char *cmdline, struct expectation *e)
@@ -103,44 +86,6 @@ static void report(unsigned number, bool ok, const char *name, const char *detai
     uprintf("%s %u - %s%s%s\n", ok ? "ok" : "not ok", number, name, ok ? " # " : ": ", detail);
 }
 
-static void dump_registers(kumiki_cptr_t tcb)
-{
-    uint64_t r[KUMIKI_REG_COUNT];
-    if (kumiki_tcb_read_registers(tcb, &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8], &r[9],
-                                  &r[10], &r[11], &r[12], &r[13], &r[14], &r[15], &r[16], &r[17], &r[18]))
-        return;
-    uprintf("#   rip %016lx  rsp %016lx  rflags %016lx\n", r[0], r[1], r[2]);
-    uprintf("#   rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", r[3], r[4], r[5], r[6]);
-    uprintf("#   rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", r[7], r[8], r[9], r[10]);
-    uprintf("#   r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", r[11], r[12], r[13], r[14]);
-    uprintf("#   r13 %016lx  r14 %016lx  r15 %016lx\n", r[15], r[16], r[17]);
-}
-
-/* What a fault message says, and its short name for expect=fault:XX. */
-static const char *describe_fault(const struct kumiki_msg *m, char *text, size_t size)
-{
-    const uint64_t *w = m->words;
-    switch (m->label) {
-    case KUMIKI_FAULT_VM:
-        usnprintf(text, size, "page fault at 0x%lx (%s, %s, %s), rip 0x%lx", w[KUMIKI_FAULT_VM_ADDRESS],
-                  (w[KUMIKI_FAULT_VM_ERROR_CODE] & 2) ? "write" : "read",
-                  w[KUMIKI_FAULT_VM_IS_FETCH] ? "instruction fetch" : "data",
-                  (w[KUMIKI_FAULT_VM_ERROR_CODE] & 1) ? "protection" : "not present", w[KUMIKI_FAULT_VM_RIP]);
-        return "PF";
-    case KUMIKI_FAULT_UNKNOWN_SYSCALL:
-        usnprintf(text, size, "unknown system call %lu, rip 0x%lx", w[KUMIKI_FAULT_UNKNOWN_SYSCALL_RAX],
-                  w[KUMIKI_FAULT_UNKNOWN_SYSCALL_RIP]);
-        return "SYSCALL";
-    default: {
-        uint64_t vector = w[KUMIKI_FAULT_USER_EXCEPTION_VECTOR];
-        const char *mnemonic = vector < 32 && mnemonics[vector] ? mnemonics[vector] : "??";
-        usnprintf(text, size, "exception #%s (vector %lu, error code 0x%lx), rip 0x%lx", mnemonic, vector,
-                  w[KUMIKI_FAULT_USER_EXCEPTION_ERROR_CODE], w[KUMIKI_FAULT_USER_EXCEPTION_RIP]);
-        return mnemonic;
-    }
-    }
-}
-
 /* Maps the module's frames contiguously at MODULE_WINDOW (read-only). */
 static uint64_t map_module(const struct kumiki_module_desc *m)
 {
@@ -162,7 +107,7 @@ static void unmap_module(const struct kumiki_module_desc *m)
 static void run_program(unsigned number, const struct kumiki_module_desc *m)
 {
     char name[48], detail[160];
-    module_name(m->cmdline, name, sizeof(name));
+    kumiki_module_name(m->cmdline, name, sizeof(name));
     struct expectation expect;
     if (!parse_expectation(m->cmdline, &expect)) {
         report(number, false, name, "malformed expect= argument");
@@ -206,7 +151,7 @@ static void run_program(unsigned number, const struct kumiki_module_desc *m)
             usnprintf(detail, sizeof(detail), "exit status %ld", (long)status);
             report(number, expect.kind == EXPECT_EXIT && expect.status == status, name, detail);
         } else {
-            const char *kind = describe_fault(&msg, detail, sizeof(detail));
+            const char *kind = kumiki_describe_fault(&msg, detail, sizeof(detail));
             bool ok = expect.kind == EXPECT_FAULT && strcmp(kind, expect.fault) == 0;
             if (ok) {
                 char text[200];
@@ -215,7 +160,7 @@ static void run_program(unsigned number, const struct kumiki_module_desc *m)
             } else {
                 report(number, false, name, detail);
             }
-            dump_registers(process.tcb);
+            kumiki_print_registers(process.tcb);
         }
     }
     e = kumiki_process_destroy(&alloc, &process);
