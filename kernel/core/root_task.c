@@ -174,7 +174,46 @@ static void add_untyped(paddr_t start, paddr_t end, bool device)
     }
 }
 
-static void add_memory(void)
+/* Firmware memory as device untyped: the first MiB (real-mode data, EBDA
+ * and BIOS ROM, where the ACPI RSDP is) and every memory-map region below
+ * `limit` that is not available RAM (ACPI tables, reserved areas), minus
+ * any available RAM a buggy map overlaps with them, so that no device
+ * frame can alias a RAM object.  User space may map these (an ACPI driver
+ * reads its tables there); they are never zeroed. */
+static void add_firmware_memory(const struct boot_info *info, paddr_t limit)
+{
+    struct pmem_range ranges[PMEM_MAX_RANGES] = { { 0, MIB(1) } };
+    unsigned count = 1;
+    for (unsigned i = 0; i < info->region_count; i++) {
+        const struct boot_memory_region *r = &info->regions[i];
+        paddr_t start = ALIGN_DOWN(r->base, PAGE_SIZE), end = ALIGN_UP(r->base + r->length, PAGE_SIZE);
+        if (r->type == BOOT_MEMORY_AVAILABLE || start >= limit || end <= MIB(1))
+            continue;
+        if (start < MIB(1))
+            start = MIB(1);
+        if (end > limit)
+            end = limit;
+        if (count < PMEM_MAX_RANGES && start < end)
+            ranges[count++] = (struct pmem_range){ start, end };
+    }
+    for (unsigned i = 0; i < info->region_count; i++) {
+        const struct boot_memory_region *r = &info->regions[i];
+        if (r->type != BOOT_MEMORY_AVAILABLE || r->base < MIB(1))
+            continue; /* the first MiB is given whole: the kernel keeps no RAM there */
+        for (unsigned j = 0; j < count; j++) {
+            struct pmem_range one[PMEM_MAX_RANGES] = { ranges[j] };
+            unsigned n = 1;
+            pmem_ranges_subtract(one, &n, PMEM_MAX_RANGES, ALIGN_DOWN(r->base, PAGE_SIZE),
+                                 ALIGN_UP(r->base + r->length, PAGE_SIZE));
+            ranges[j] = n ? one[0] : (struct pmem_range){ 0, 0 }; /* a split keeps the lower part */
+        }
+    }
+    for (unsigned i = 0; i < count; i++)
+        if (ranges[i].end > ranges[i].start)
+            add_untyped(ranges[i].start, ranges[i].end, true);
+}
+
+static void add_memory(const struct boot_info *info)
 {
     struct kumiki_bootinfo *bi = build.bootinfo_caps;
     bi->untyped.start = build.next_free;
@@ -187,6 +226,7 @@ static void add_memory(void)
     /* Device memory: the 32-bit hole above RAM, minus the LAPIC page the
      * kernel drives.  (Memory-mapped PCI BARs live here on the pc machine.) */
     paddr_t hole = ALIGN_UP(pmem_ram_end() < GIB(3) ? GIB(3) : pmem_ram_end(), MIB(2));
+    add_firmware_memory(info, hole < GIB(4) ? hole : GIB(4));
     if (hole < GIB(4)) {
         add_untyped(hole, 0xfee00000, true);
         add_untyped(0xfee01000, GIB(4), true);
@@ -309,7 +349,7 @@ void root_task_create(const struct boot_info *info)
     bi->image_frames.end = build.next_free;
     make_thread(&img, ipc_buffer);
     add_modules(info);
-    add_memory(); /* last: from here on the kernel allocates nothing */
+    add_memory(info); /* last: from here on the kernel allocates nothing */
 
     bi->magic = KUMIKI_BOOTINFO_MAGIC;
     bi->root_cnode_radix = build.radix;
