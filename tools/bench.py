@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """meson compile -C build bench: print every benchmark as `BENCH name value unit`.
 
-usage: bench.py --qemu QEMU --kernel KERNEL [--boot MODULES]... [--run CMD... --end-run]...
+usage: bench.py --qemu QEMU --kernel KERNEL [--boot MODULES [--boot-args ARG... --end-boot-args]]...
+                [--run CMD... --end-run]...
 
 Each --boot boots the kernel with MODULES ('|'-separated, the first is the
 root task) under `-icount shift=0,sleep=off`, where rdtsc deltas are exact guest
 instruction counts, equal from run to run; the program prints its BENCH
-lines.  Each --run ... --end-run is a host command that prints BENCH lines
+lines; --boot-args adds qemu_tap_runner.py arguments to the boot before it
+(e.g. a disk).  Each --run ... --end-run is a host command that prints BENCH lines
 itself (e.g. the IDL loopback benchmark).  A benchmark that fails to run
 makes this script fail: a missing figure is never silently skipped.
 """
@@ -31,8 +33,12 @@ def parse(argv):
             elif arg == "--kernel":
                 kernel = value
             else:
-                boots.append(value)
+                boots.append((value, []))
             i += 2
+        elif arg == "--boot-args":
+            end = argv.index("--end-boot-args", i)
+            boots[-1] = (boots[-1][0], argv[i + 1:end])
+            i = end + 1
         elif arg == "--run":
             end = argv.index("--end-run", i)
             runs.append(argv[i + 1:end])
@@ -44,8 +50,8 @@ def parse(argv):
     return qemu, kernel, boots, runs
 
 
-def bench_boot(qemu, kernel, modules):
-    argv = ["--qemu", qemu, "--kernel", kernel, "--icount", "--timeout", "300"]
+def bench_boot(qemu, kernel, modules, extra):
+    argv = ["--qemu", qemu, "--kernel", kernel, "--icount", "--timeout", "300"] + extra
     for module in modules.split("|"):
         argv += ["--module", module]
     args = qemu_tap_runner.parse_args(argv)
@@ -60,8 +66,8 @@ def bench_boot(qemu, kernel, modules):
 def main():
     qemu, kernel, boots, runs = parse(sys.argv[1:])
     failed = False
-    for module in boots:
-        for line in bench_boot(qemu, kernel, module):
+    for modules, extra in boots:
+        for line in bench_boot(qemu, kernel, modules, extra):
             print(line, flush=True)
     for command in runs:
         result = subprocess.run(command, capture_output=True, text=True)

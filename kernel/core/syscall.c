@@ -239,6 +239,7 @@ static void debug_call(struct tcb *t, uint64_t number)
     case SYS_DEBUG_WRITE: t->ctx.rax = debug_write(t, t->ctx.rdi, t->ctx.rsi); break;
     case SYS_DEBUG_TICKS: set_value(t, sched_ticks()); break;
     case SYS_DEBUG_BOOT_TSC: set_value(t, arch_boot_entry_tsc()); break;
+    case SYS_DEBUG_IDLE_TSC: set_value(t, arch_idle_tsc()); break;
     case SYS_DEBUG_TICK_HZ: set_value(t, sched_tick_hz()); break;
     case SYS_DEBUG_CAP_IDENTIFY: {
         struct lookup_result r = cspace_lookup(&t->cspace_root.cap, t->ctx.rdi, 64, false);

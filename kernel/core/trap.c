@@ -82,6 +82,7 @@ void trap_from_user(struct user_context *ctx)
 
 void trap_from_kernel(struct user_context *frame)
 {
+    arch_idle_interrupted();
     unsigned vector = (unsigned)frame->vector;
     if (handle_interrupt(vector))
         return;

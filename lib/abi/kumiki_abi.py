@@ -65,6 +65,8 @@ SYSCALLS = [
     ("DEBUG_CONSOLE_READ", 73, "(buffer rdi, length rsi, notification capability rdx or 0) once a serial "
      "driver holds COM1: copy waiting console text out (rdi = bytes, rsi = bytes lost to a full ring) and "
      "signal that notification whenever more arrives"),
+    ("DEBUG_IDLE_TSC", 74, "rdi = time stamp counts the CPU spent halted since boot (benchmarks of I/O "
+     "subtract it: under -icount the counter runs on while the CPU waits for a device)"),
     ("DEBUG_SLOT_INFO", 72, "(CNode capability rdi, slot index rsi) describe the capability in that slot: "
      "rdi = type | rights << 8 | size_bits << 16 | guard_bits << 24, rsi = its data word (badge, guard, "
      "watermark, IRQ line, port range), rdx = its object's address (the runtime audit compares these)"),

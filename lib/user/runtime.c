@@ -58,6 +58,13 @@ uint64_t kumiki_tick_hz(void)
     return v;
 }
 
+uint64_t kumiki_idle_tsc(void)
+{
+    uint64_t v = 0;
+    kumiki_syscall2(SYS_DEBUG_IDLE_TSC, 0, 0, &v);
+    return v;
+}
+
 uint64_t kumiki_boot_tsc(void)
 {
     uint64_t v = 0;

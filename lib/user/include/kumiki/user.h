@@ -41,6 +41,8 @@ uint64_t kumiki_null(void);
 uint64_t kumiki_ticks(void);
 uint64_t kumiki_tick_hz(void);
 uint64_t kumiki_boot_tsc(void);
+/* Time stamp counts the CPU spent idle since boot (SYS_DEBUG_IDLE_TSC). */
+uint64_t kumiki_idle_tsc(void);
 uint64_t kumiki_read_tsc(void);
 /* Raw system call with two arguments, for tests of argument checking. */
 uint64_t kumiki_raw_syscall(uint64_t number, uint64_t a0, uint64_t a1, uint64_t *value);

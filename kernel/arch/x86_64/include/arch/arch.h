@@ -40,3 +40,8 @@ void cpu_set_gs_base(uint64_t value);
 
 /* Waits with interrupts enabled until one arrives; returns with them off. */
 void arch_idle_wait(void);
+/* An interrupt arrived: if the CPU was idle, the idle period ends here
+ * (before the handler's own instructions). */
+void arch_idle_interrupted(void);
+/* Time stamp counts spent idle since boot. */
+uint64_t arch_idle_tsc(void);
