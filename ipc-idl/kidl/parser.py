@@ -25,54 +25,16 @@ rarely worth reporting.
 from . import syntax
 from .diagnostics import fail
 from .lexer import EOF, INTEGER, KEYWORDS, NAME, STRING, tokenize
+from .token_stream import TokenStream
 
 SCALAR_NAMES = ("u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "bool")
 
 
-class _Parser:
-    def __init__(self, tokens, path):
-        self.tokens = tokens
-        self.index = 0
-        self.path = path
-
-    # Token access.
-
-    @property
-    def current(self):
-        return self.tokens[self.index]
-
-    def advance(self):
-        token = self.tokens[self.index]
-        if token.kind != EOF:
-            self.index += 1
-        return token
-
-    def accept_punct(self, text):
-        if self.current.is_punct(text):
-            return self.advance()
-        return None
-
-    def expect_punct(self, text, context):
-        if not self.current.is_punct(text):
-            fail(self.current.location,
-                 f"expected '{text}' {context}, found {self.current.describe()}")
-        return self.advance()
-
-    def expect_keyword(self, word, context):
-        if not self.current.is_keyword(word):
-            fail(self.current.location,
-                 f"expected '{word}' {context}, found {self.current.describe()}")
-        return self.advance()
+class _Parser(TokenStream):
+    keywords = KEYWORDS
 
     def expect_name(self, what):
-        """A NAME token that is not a keyword: the name of a new thing."""
-        token = self.current
-        if token.kind != NAME:
-            fail(token.location, f"expected {what}, found {token.describe()}")
-        if token.text in KEYWORDS:
-            fail(token.location,
-                 f"'{token.text}' is a keyword and cannot be used as a name")
-        return self.advance()
+        return self.expect_name_token(what)
 
     # File level.
 

@@ -32,54 +32,18 @@ The grammar (docs/deployments.md describes every statement):
 The parser stops at the first syntax error, as kidl's does.
 """
 from kidl.diagnostics import fail
+from kidl.token_stream import TokenStream
 
 from . import syntax
 from .lexer import EOF, INTEGER, KEYWORDS, NAME, STRING, tokenize
 
 
-class _Parser:
-    def __init__(self, tokens, path):
-        self.tokens = tokens
-        self.index = 0
-        self.path = path
-
-    # Token access.
-
-    @property
-    def current(self):
-        return self.tokens[self.index]
-
-    def advance(self):
-        token = self.tokens[self.index]
-        if token.kind != EOF:
-            self.index += 1
-        return token
-
-    def accept_punct(self, text):
-        if self.current.is_punct(text):
-            return self.advance()
-        return None
-
-    def expect_punct(self, text, context):
-        if not self.current.is_punct(text):
-            fail(self.current.location,
-                 f"expected '{text}' {context}, found {self.current.describe()}")
-        return self.advance()
-
-    def expect_keyword(self, word, context):
-        if not self.current.is_keyword(word):
-            fail(self.current.location,
-                 f"expected '{word}' {context}, found {self.current.describe()}")
-        return self.advance()
+class _Parser(TokenStream):
+    keywords = KEYWORDS
 
     def expect_name(self, what):
         """A name that is not a keyword, e.g. the name of a new thing."""
-        token = self.current
-        if token.kind != NAME:
-            fail(token.location, f"expected {what}, found {token.describe()}")
-        if token.text in KEYWORDS:
-            fail(token.location, f"'{token.text}' is a keyword and cannot be used as a name")
-        self.advance()
+        token = self.expect_name_token(what)
         return syntax.Name(token.text, token.location)
 
     def expect_number(self, what):
