@@ -42,7 +42,10 @@ struct cap object_create(uint64_t type, unsigned size_bits, paddr_t paddr, bool 
 {
     uint64_t size = object_size(type, size_bits);
     struct cap cap = { .type = (uint8_t)type, .rights = KUMIKI_RIGHTS_ALL, .size_bits = (uint8_t)size_bits };
-    if (!device)
+    /* Untyped memory is not cleared here: every object made from it is
+     * zeroed when it is made, so clearing a large untyped would only stall
+     * the kernel (interrupts off) for nothing. */
+    if (!device && type != KUMIKI_OBJ_UNTYPED)
         memset(phys_to_virt(paddr), 0, size);
     switch (type) {
     case KUMIKI_OBJ_UNTYPED:

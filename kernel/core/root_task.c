@@ -165,9 +165,7 @@ static void add_untyped(paddr_t start, paddr_t end, bool device)
                      KUMIKI_MAX_BOOT_UNTYPEDS, (unsigned long)((end - start) / 1024));
             return;
         }
-        put_cap(object_create(KUMIKI_OBJ_UNTYPED, bits, start, true)); /* no zeroing now: retype zeroes */
-        if (!device)
-            build.slots[build.next_free - 1].cap.flags &= (uint8_t)~CAP_FLAG_DEVICE;
+        put_cap(object_create(KUMIKI_OBJ_UNTYPED, bits, start, device));
         bi->untyped_list[bi->untyped_count++] =
             (struct kumiki_untyped_desc){ .paddr = start, .size_bits = (uint8_t)bits, .is_device = device };
         start += 1ull << bits;
