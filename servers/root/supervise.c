@@ -20,9 +20,31 @@ static void tap(struct root *r, const struct component *c, bool ok, const char *
     uprintf("%s %u - %s%s%s\n", ok ? "ok" : "not ok", c->index + 1, c->name, ok ? " # " : ": ", detail);
 }
 
+/* A component that will not run again: the endpoints it provided are
+ * withdrawn (every client capability revoked, then the endpoint deleted),
+ * so callers blocked on them are woken with CANCELLED and later calls fail
+ * with INVALID_CAPABILITY, instead of waiting forever for a server that is
+ * gone. */
+static void retire_endpoints(struct root *r, const struct component *c)
+{
+    const struct kdm_cap *caps = root_caps(r, c);
+    for (uint32_t i = 0; i < c->decl->cap_count; i++) {
+        if (caps[i].kind != KDM_CAP_ENDPOINT || !(caps[i].c & KUMIKI_RIGHT_READ))
+            continue; /* only the serving side holds READ */
+        kumiki_cptr_t ep = r->endpoints[caps[i].a];
+        if (kumiki_cap_type(ep) != KUMIKI_OBJ_ENDPOINT)
+            continue;
+        kumiki_cnode_revoke(KUMIKI_CAP_INIT_CNODE, ep, 64);
+        kumiki_cnode_delete(KUMIKI_CAP_INIT_CNODE, ep, 64);
+        uprintf("root: endpoint %lu of '%s' withdrawn: its clients get errors from now on\n",
+                (unsigned long)caps[i].a, c->name);
+    }
+}
+
 void supervise_report_failure(struct root *r, struct component *c, const char *detail)
 {
     uprintf("root: component '%s': %s\n", c->name, detail);
+    retire_endpoints(r, c);
     c->state = COMPONENT_FAILED;
     tap(r, c, false, detail);
 }
@@ -33,6 +55,7 @@ static void exited(struct root *r, struct component *c, int64_t status)
     usnprintf(detail, sizeof(detail), "exited with status %ld", (long)status);
     uprintf("root: component '%s' %s\n", c->name, detail);
     component_destroy(r, c);
+    retire_endpoints(r, c);
     c->state = COMPONENT_EXITED;
     c->exit_status = status;
     tap(r, c, status == 0, detail);
@@ -58,6 +81,7 @@ static void faulted(struct root *r, struct component *c, const struct kumiki_msg
             component_start(r, c);
         return;
     }
+    retire_endpoints(r, c);
     c->state = COMPONENT_STOPPED;
     usnprintf(detail, sizeof(detail), "left stopped after %u run%s: %s", c->runs, c->runs == 1 ? "" : "s",
               fault);
