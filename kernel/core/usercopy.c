@@ -24,11 +24,12 @@ bool user_range_accessible(const struct tcb *t, vaddr_t addr, size_t len, bool w
     }
 }
 
-bool user_read(const struct tcb *t, vaddr_t addr, void *dst, size_t len)
+/* Copies between kernel memory and user memory page by page through the
+ * physmap, once every byte is known to be accessible. */
+static bool user_copy(const struct tcb *t, vaddr_t addr, uint8_t *kernel, size_t len, bool to_user)
 {
-    if (!user_range_accessible(t, addr, len, false))
+    if (!user_range_accessible(t, addr, len, to_user))
         return false;
-    uint8_t *out = dst;
     while (len) {
         paddr_t frame;
         unsigned rights;
@@ -36,30 +37,24 @@ bool user_read(const struct tcb *t, vaddr_t addr, void *dst, size_t len)
         size_t offset = addr % PAGE_SIZE, chunk = PAGE_SIZE - offset;
         if (chunk > len)
             chunk = len;
-        memcpy(out, (uint8_t *)phys_to_virt(frame) + offset, chunk);
-        out += chunk;
+        uint8_t *user = (uint8_t *)phys_to_virt(frame) + offset;
+        if (to_user)
+            memcpy(user, kernel, chunk);
+        else
+            memcpy(kernel, user, chunk);
+        kernel += chunk;
         addr += chunk;
         len -= chunk;
     }
     return true;
 }
 
+bool user_read(const struct tcb *t, vaddr_t addr, void *dst, size_t len)
+{
+    return user_copy(t, addr, dst, len, false);
+}
+
 bool user_write(const struct tcb *t, vaddr_t addr, const void *src, size_t len)
 {
-    if (!user_range_accessible(t, addr, len, true))
-        return false;
-    const uint8_t *in = src;
-    while (len) {
-        paddr_t frame;
-        unsigned rights;
-        paging_lookup_user_page(t->vspace_phys, ALIGN_DOWN(addr, PAGE_SIZE), &frame, &rights);
-        size_t offset = addr % PAGE_SIZE, chunk = PAGE_SIZE - offset;
-        if (chunk > len)
-            chunk = len;
-        memcpy((uint8_t *)phys_to_virt(frame) + offset, in, chunk);
-        in += chunk;
-        addr += chunk;
-        len -= chunk;
-    }
-    return true;
+    return user_copy(t, addr, (uint8_t *)(uintptr_t)src, len, true);
 }
