@@ -147,18 +147,23 @@ uint64_t ds_register_value(const struct ds_state *s, unsigned index)
     return index < s->device->register_count ? compose(&s->device->registers[index], s->hardware) : 0;
 }
 
+/* The register a request names, or an error (checked before anything
+ * changes). */
+static int request_register(const struct ds_state *s, unsigned client, uint16_t offset,
+                            const struct ds_register **reg)
+{
+    if (!client_ok(s, client))
+        return DS_ERR_CLIENT;
+    *reg = find_register(s, offset);
+    return *reg ? 0 : DS_ERR_REGISTER;
+}
+
 struct ds_effect ds_write(struct ds_state *s, unsigned client, uint16_t offset, uint64_t value)
 {
     struct ds_effect e = { 0 };
-    const struct ds_register *reg = find_register(s, offset);
-    if (!client_ok(s, client)) {
-        e.error = DS_ERR_CLIENT;
+    const struct ds_register *reg;
+    if ((e.error = request_register(s, client, offset, &reg)))
         return e;
-    }
-    if (!reg) {
-        e.error = DS_ERR_REGISTER;
-        return e;
-    }
     switch (reg->writes) {
     case DS_FORWARD:
         e.device_write = true;
@@ -182,15 +187,9 @@ struct ds_effect ds_write(struct ds_state *s, unsigned client, uint16_t offset, 
 struct ds_effect ds_read(struct ds_state *s, unsigned client, uint16_t offset)
 {
     struct ds_effect e = { 0 };
-    const struct ds_register *reg = find_register(s, offset);
-    if (!client_ok(s, client)) {
-        e.error = DS_ERR_CLIENT;
+    const struct ds_register *reg;
+    if ((e.error = request_register(s, client, offset, &reg)))
         return e;
-    }
-    if (!reg) {
-        e.error = DS_ERR_REGISTER;
-        return e;
-    }
     switch (reg->reads) {
     case DS_FORWARD:
     case DS_REWRITE: /* the device answers; the driver may rewrite the result */
