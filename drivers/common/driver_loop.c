@@ -6,26 +6,6 @@
 #include <kumiki/ipc.h>
 #include <kumiki/program.h>
 
-static void to_kernel(const struct kidl_msg *in, struct kumiki_msg *out)
-{
-    out->label = kidl_msginfo_label(in->info);
-    out->length = kidl_msginfo_length(in->info);
-    out->extra_caps = kidl_msginfo_caps(in->info);
-    for (unsigned i = 0; i < out->length && i < KIDL_MSG_MAX_WORDS; i++)
-        out->words[i] = in->words[i];
-    for (unsigned i = 0; i < out->extra_caps && i < KIDL_MSG_MAX_CAPS; i++)
-        out->caps[i] = in->caps[i];
-}
-
-static void from_kernel(const struct driver_loop *loop, const struct kumiki_msg *in, struct kidl_msg *out)
-{
-    out->info = kidl_msginfo(in->label, in->length, in->extra_caps);
-    for (unsigned i = 0; i < in->length && i < KIDL_MSG_MAX_WORDS; i++)
-        out->words[i] = in->words[i];
-    for (unsigned i = 0; i < in->extra_caps && i < KIDL_MSG_MAX_CAPS; i++)
-        out->caps[i] = loop->receive_first + i;
-}
-
 static void accept_caps(const struct driver_loop *loop)
 {
     if (loop->receive_count)
@@ -53,9 +33,9 @@ uint64_t driver_loop_run(const struct driver_loop *loop)
             loop->on_event(loop->ctx, m.badge);
             continue;
         }
-        from_kernel(loop, &m, msg);
+        kidl_kumiki_from_kernel(&m, loop->receive_first, msg);
         loop->dispatch(loop->server, m.badge, msg);
-        to_kernel(msg, &m);
+        kidl_kumiki_to_kernel(msg, &m);
         if (loop->stop && *loop->stop) {
             kumiki_reply(&m);
             return KE_OK;

@@ -31,25 +31,24 @@ struct kidl_msg *kidl_msg_buffer(void)
     return (struct kidl_msg *)(void *)((char *)kumiki_ipc_buffer() + KIDL_MSG_OFFSET);
 }
 
-static void to_kernel(const struct kidl_msg *in, struct kumiki_msg *out)
+void kidl_kumiki_to_kernel(const struct kidl_msg *in, struct kumiki_msg *out)
 {
     out->label = kidl_msginfo_label(in->info);
     out->length = kidl_msginfo_length(in->info);
     out->extra_caps = kidl_msginfo_caps(in->info);
     for (unsigned i = 0; i < out->length && i < KIDL_MSG_MAX_WORDS; i++)
         out->words[i] = in->words[i];
-    for (unsigned i = 0; i < out->extra_caps; i++)
+    for (unsigned i = 0; i < out->extra_caps && i < KIDL_MSG_MAX_CAPS; i++)
         out->caps[i] = in->caps[i];
 }
 
-/* Received capabilities are in the receive window, in order. */
-static void from_kernel(const struct kumiki_msg *in, struct kidl_msg *out)
+void kidl_kumiki_from_kernel(const struct kumiki_msg *in, kidl_cptr_t receive_slot, struct kidl_msg *out)
 {
     out->info = kidl_msginfo(in->label, in->length, in->extra_caps);
-    for (unsigned i = 0; i < in->length; i++)
+    for (unsigned i = 0; i < in->length && i < KIDL_MSG_MAX_WORDS; i++)
         out->words[i] = in->words[i];
-    for (unsigned i = 0; i < in->extra_caps; i++)
-        out->caps[i] = receive_first + i;
+    for (unsigned i = 0; i < in->extra_caps && i < KIDL_MSG_MAX_CAPS; i++)
+        out->caps[i] = receive_slot + i;
 }
 
 static void accept_caps(void)
@@ -60,12 +59,12 @@ static void accept_caps(void)
 int kidl_call(kidl_cptr_t endpoint, struct kidl_msg *msg)
 {
     struct kumiki_msg m;
-    to_kernel(msg, &m);
+    kidl_kumiki_to_kernel(msg, &m);
     if (receive_count)
         accept_caps();
     if (kumiki_call(endpoint, &m) != KE_OK)
         return KIDL_ERR_TRANSPORT;
-    from_kernel(&m, msg);
+    kidl_kumiki_from_kernel(&m, receive_first, msg);
     return KIDL_OK;
 }
 
@@ -79,9 +78,9 @@ void kidl_serve_until(kidl_cptr_t endpoint, kidl_dispatch_fn dispatch, const voi
     while (kumiki_recv(endpoint, &m) != KE_OK)
         ;
     for (;;) {
-        from_kernel(&m, msg);
+        kidl_kumiki_from_kernel(&m, receive_first, msg);
         dispatch(server, m.badge, msg);
-        to_kernel(msg, &m);
+        kidl_kumiki_to_kernel(msg, &m);
         if (stop && *stop) {
             kumiki_reply(&m);
             return;
