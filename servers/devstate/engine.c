@@ -212,3 +212,31 @@ uint64_t ds_read_result(const struct ds_state *s, unsigned client, uint16_t offs
         fields_mask |= field_mask(reg->bits[b].width) << reg->bits[b].shift;
     return (device_value & ~fields_mask) | compose(reg, s->views[client]);
 }
+
+bool ds_waiting(const struct ds_state *s, unsigned field, uint64_t *asked)
+{
+    if (field >= s->device->field_count)
+        return false;
+    const struct ds_field *f = &s->device->fields[field];
+    if (f->policy != DS_ALL_AGREE || ds_merged(s, field) != f->idle)
+        return false;
+    for (unsigned c = 0; c < DS_MAX_CLIENTS; c++)
+        if (s->attached[c] && s->views[c][field] != f->idle) {
+            *asked = s->views[c][field];
+            return true;
+        }
+    return false;
+}
+
+uint32_t ds_force(struct ds_state *s, unsigned field, uint64_t value, uint32_t *forced)
+{
+    *forced = 0;
+    if (field >= s->device->field_count)
+        return 0;
+    for (unsigned c = 0; c < DS_MAX_CLIENTS; c++)
+        if (s->attached[c] && s->views[c][field] != value) {
+            s->views[c][field] = value;
+            *forced |= 1u << c;
+        }
+    return remerge_all(s);
+}

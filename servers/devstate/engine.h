@@ -104,3 +104,13 @@ uint64_t ds_read_result(const struct ds_state *s, unsigned client, uint16_t offs
 
 /* The merge of every attached view of a field. */
 uint64_t ds_merged(const struct ds_state *s, unsigned field);
+
+/* An all-agree field some attached view has asked to change (its view is
+ * not the idle value) while the merge is still idle: true, and in *asked
+ * the first such view's value. */
+bool ds_waiting(const struct ds_state *s, unsigned field, uint64_t *asked);
+/* A force policy: every attached view's `field` becomes `value`, as if each
+ * client had asked for it, so the hardware still equals the merge of the
+ * views.  Returns the registers whose merged value changed (as ds_attach)
+ * and in *forced the clients whose view changed (bit c = client c). */
+uint32_t ds_force(struct ds_state *s, unsigned field, uint64_t value, uint32_t *forced);

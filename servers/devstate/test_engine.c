@@ -96,6 +96,34 @@ static void test_power_only_when_all_ask(void)
     CHECK(ds_register_value(&s, 0) == 1u << 13);
 }
 
+/* The force policy: the views that did not ask are set as if they had;
+ * the hardware still equals the merge of the views. */
+static void test_force(void)
+{
+    struct ds_state s;
+    ds_init(&s, &power);
+    for (unsigned c = 0; c < 3; c++)
+        ds_attach(&s, c);
+    uint64_t asked = 0;
+    CHECK(!ds_waiting(&s, POWER_OFF, &asked)); /* nobody asked yet */
+    CHECK(!ds_write(&s, 1, 0x604, 1u << 13).device_write);
+    CHECK(ds_waiting(&s, POWER_OFF, &asked) && asked == 1);
+    uint32_t forced = 0;
+    CHECK(ds_force(&s, POWER_OFF, asked, &forced) == 1u); /* pm1a_cnt changes */
+    CHECK(forced == (1u << 0 | 1u << 2));                 /* the two that had not asked */
+    CHECK(s.hardware[POWER_OFF] == 1 && ds_merged(&s, POWER_OFF) == 1);
+    CHECK(ds_register_value(&s, 0) == 1u << 13);
+    CHECK(!ds_waiting(&s, POWER_OFF, &asked)); /* agreed now */
+    CHECK(ds_force(&s, POWER_OFF, 1, &forced) == 0 && forced == 0);
+    CHECK(ds_force(&s, POWER_FIELDS, 1, &forced) == 0 && forced == 0); /* no such field */
+    CHECK(!ds_waiting(&s, POWER_FIELDS, &asked));
+    ds_init(&s, &floppy); /* only all-agree fields wait */
+    ds_attach(&s, 0);
+    ds_attach(&s, 1);
+    ds_write(&s, 0, DOR, 0x1c);
+    CHECK(!ds_waiting(&s, MOTOR_A, &asked));
+}
+
 static void test_classes_and_errors(void)
 {
     struct ds_state s;
@@ -176,6 +204,7 @@ int main(void)
     test_motor_any_on();
     test_owner_and_all_agree();
     test_power_only_when_all_ask();
+    test_force();
     test_classes_and_errors();
     test_descriptions();
     test_property();
