@@ -6,6 +6,7 @@
  * point (number = manifest index + 1): "ok" for exit status 0, "not ok" for
  * anything else (other status, left stopped after faults, never built).
  * When no component is left running the run ends with kumiki_exit(0). */
+#include "priority.h"
 #include "root.h"
 #include <kumiki/invocations_generated.h>
 #include <kumiki/ipc.h>
@@ -116,7 +117,7 @@ __attribute__((noreturn)) void supervise(struct root *r)
             exited(r, c, m.length ? (int64_t)m.words[0] : 0);
         else if (m.label >= KUMIKI_FAULT_UNKNOWN_SYSCALL && m.label <= KUMIKI_FAULT_VM)
             faulted(r, c, &m);
-        else
+        else if (!priority_serve(r, c, &m)) /* root_requests.h: its clients, their priority */
             uprintf("root: component '%s' sent label %lu: not a request the root task serves (no reply)\n",
                     c->name, m.label);
     }
