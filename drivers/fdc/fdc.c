@@ -453,6 +453,14 @@ static int status(void *ctx, kidl_badge_t badge, struct fdc_status *out)
     return 0;
 }
 
+static int read_dor(void *ctx, kidl_badge_t badge, uint8_t *value)
+{
+    (void)ctx;
+    (void)badge;
+    *value = in8(DOR);
+    return 0;
+}
+
 static int stop(void *ctx, kidl_badge_t badge)
 {
     (void)ctx;
@@ -468,6 +476,7 @@ static const struct fdc_handlers handlers = {
     .motor = motor,
     .status = status,
     .stop = stop,
+    .read_dor = read_dor,
 };
 static const struct fdc_server server = { &handlers, NULL };
 

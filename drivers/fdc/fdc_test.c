@@ -210,8 +210,11 @@ int main(const char *args)
     refused("unknown drive (write)", 7, 0, 1, true, FDC_ERROR_BAD_DRIVE);
     expect(fdc_motor(FDC_CLIENT_CAP_DISK, 3, true) == FDC_ERROR_BAD_DRIVE,
            "motor of an unknown drive refused");
-    expect(fdc_motor(FDC_CLIENT_CAP_DISK, 0, true) == 0 && fdc_motor(FDC_CLIENT_CAP_DISK, 0, false) == 0,
-           "motor A on and off");
+    uint8_t on = 0, off = 0xff;
+    expect(fdc_motor(FDC_CLIENT_CAP_DISK, 0, true) == 0 && fdc_read_dor(FDC_CLIENT_CAP_DISK, &on) == 0 &&
+               fdc_motor(FDC_CLIENT_CAP_DISK, 0, false) == 0 &&
+               fdc_read_dor(FDC_CLIENT_CAP_DISK, &off) == 0 && (on & 0x10) && !(off & 0x10),
+           "motor A on and off, as the DOR reads back");
     fdc_stop(FDC_CLIENT_CAP_DISK);
     uprintf("fdc_test: %s: %u failures\n", media ? "with media" : "without media", failures);
     return failures ? 1 : 0;
