@@ -9,8 +9,8 @@
 
 compile writes the binary manifest (lib/deploy/kumiki/manifest.h) and, on
 request, the declared AUDIT lines, the capability graph (DOT, SVG), the
-list of program modules in manifest order and one C header per component
-type.  audit prints every capability of every component, the DMA-capable
+list of boot modules (programs, then declared data modules, in manifest
+order) and one C header per component type.  audit prints every capability of every component, the DMA-capable
 components and the policy assertions.  check only checks.  Errors go to
 stderr as "file:line:column: error: message"; the exit status is then 1
 (audit still prints its table when only policy assertions fail).
@@ -116,7 +116,7 @@ def run_compile(args):
     if svg_data is not None:
         write(args.svg, svg_data)
     if args.modules:
-        write(args.modules, "".join(program + "\n" for program in deployment.programs()))
+        write(args.modules, "".join(name + "\n" for name in deployment.boot_modules()))
     if args.header_dir:
         try:
             os.makedirs(args.header_dir, exist_ok=True)
@@ -172,7 +172,8 @@ def main(argv=None):
     compile_command.add_argument("--dot", metavar="FILE", help="the capability graph, DOT")
     compile_command.add_argument("--svg", metavar="FILE", help="the capability graph, SVG")
     compile_command.add_argument("--modules", metavar="FILE",
-                                 help="program ELF names, one a line, manifest order")
+                                 help="boot module file names, one a line: the programs, "
+                                 "then the declared modules, manifest order")
     compile_command.add_argument("--header-dir", metavar="DIR",
                                  help="write <component>_caps.h for each component type here")
     compile_command.add_argument("--depfile", metavar="FILE",

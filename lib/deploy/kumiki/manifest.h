@@ -72,6 +72,14 @@ enum kdm_cap_kind {
     KDM_CAP_DMA = 5,          /* a: size (page aligned), c: virtual address; the frames are contiguous */
     KDM_CAP_SHARED = 6,       /* a: shared region index, b: rights, c: virtual address */
     KDM_CAP_NOTIFICATION = 7, /* a: 0; a fresh notification (e.g. for the component's IRQ) */
+    KDM_CAP_UNTYPED = 8,      /* a: log2 of its size (16..30); b, c: 0.  A child untyped of RAM
+                                 the component retypes its own objects from; not part of memory_bits */
+    KDM_CAP_MODULE = 9,       /* a: string offset of the boot module's file name, b: the most bytes
+                                 it may have (page aligned, <= 1 GiB), c: virtual address of its
+                                 header page (struct kumiki_module_header, kumiki/module_header.h);
+                                 the module's pages follow the header page, read only; the slot
+                                 holds the header page's frame (read only).  c .. c + 4 KiB + b is
+                                 reserved */
 };
 
 struct kdm_cap {
@@ -101,8 +109,8 @@ _Static_assert(sizeof(struct kdm_shared) == 16, "manifest shared-region layout")
  *
  * one line per non-empty slot of each component's CNode, components in
  * manifest order, slots ascending; <type> is the kernel object type in lower
- * case (endpoint, notification, ioport, irq_handler, frame, tcb, cnode,
- * pml4); <rights> is "RWGPX" with '-' for each right missing (read, write,
+ * case (endpoint, notification, ioport, irq_handler, frame, untyped, tcb,
+ * cnode, pml4); <rights> is "RWGPX" with '-' for each right missing (read, write,
  * grant, grant-reply, execute); <detail>:
  *   slot 1 (supervisor endpoint)  supervisor badge=<component index + 1>
  *   endpoint                      ep=<endpoint index> badge=0x<hex>
@@ -110,5 +118,7 @@ _Static_assert(sizeof(struct kdm_shared) == 16, "manifest shared-region layout")
  *   irq_handler                   line=<n>
  *   notification                  -
  *   frame (mmio / dma / shared)   mmio=0x<paddr> | dma | shared=<region name>
+ *   frame (a module's header)     module=<file name>
+ *   untyped                       size=0x<bytes>
  *   tcb, cnode, pml4 (slots 2-4)  self
  * framed by "AUDIT BEGIN <deployment>" and "AUDIT END". */

@@ -10,7 +10,8 @@ lines.
 Slots 1..4 are the ones every program gets (lib/user/include/kumiki/program.h);
 their rights are the root task's fixed choice (rights.SUPERVISOR, rights.SELF).
 An MMIO, DMA or shared mapping is one frame capability in its slot (the
-region's first page; the root task keeps the other pages' capabilities).
+region's first page; the root task keeps the other pages' capabilities); a
+module is its read-only header page, an untyped the untyped itself.
 """
 from . import rights
 
@@ -23,6 +24,8 @@ OBJECT_TYPES = {
     "mmio": "frame",
     "dma": "frame",
     "shared": "frame",
+    "untyped": "untyped",
+    "module": "frame",
 }
 
 
@@ -39,6 +42,10 @@ def _detail(cap):
         return "dma"
     if cap.kind == "shared":
         return f"shared={cap.region.name}"
+    if cap.kind == "untyped":
+        return f"size=0x{cap.decl.size:x}"
+    if cap.kind == "module":
+        return f"module={cap.decl.file}"
     return "-"
 
 

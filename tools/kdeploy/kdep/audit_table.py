@@ -4,7 +4,7 @@ components can do DMA, and the policy assertions with their outcome.
 """
 from . import rights
 from .audit_lines import OBJECT_TYPES
-from .model import RESTART_ON_FAULT, size_text
+from .model import MODULE_HEADER_SIZE, RESTART_ON_FAULT, size_text
 
 DMA_WARNING = "DMA: can reach all RAM (no IOMMU)"
 
@@ -32,8 +32,17 @@ def _object(cap, deployment):
         return f"ports 0x{decl.first:x}..0x{decl.last:x} ({decl.name})"
     if cap.kind == "irq":
         return f"IRQ {decl.line} ({decl.name})"
-    if cap.kind == "notification":
+    if cap.kind == "notification" and decl.kind == "irq":
         return f"delivery of IRQ {decl.line} ({decl.name}_notification)"
+    if cap.kind == "notification":
+        return f"its own notification ({decl.name})"
+    if cap.kind == "untyped":
+        return (f"untyped memory, {size_text(decl.size)} (2^{decl.size_bits} bytes) for its own "
+                f"objects ({decl.name})")
+    if cap.kind == "module":
+        return (f"boot module {decl.file}, read only, at most {size_text(decl.size)}: header page "
+                f"at {_address(decl.vaddr)}, data from {_address(decl.vaddr + MODULE_HEADER_SIZE)} "
+                f"({decl.name})")
     if cap.kind == "mmio":
         return (f"MMIO 0x{decl.address:x}..0x{decl.address + decl.size - 1:x}, "
                 f"{size_text(decl.size)} uncached at {_address(decl.vaddr)} ({decl.name})")

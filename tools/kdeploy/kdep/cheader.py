@@ -5,11 +5,16 @@ instead of numbering them:
     #define <TYPE>_CAP_<IRQ>_NOTIFICATION   where that IRQ is delivered
     #define <TYPE>_VADDR_<NAME>, _SIZE_<NAME>   an MMIO, DMA or shared mapping
     #define <TYPE>_PORT_FIRST_<NAME>, _PORT_LAST_<NAME>, <TYPE>_IRQ_LINE_<NAME>
+    #define <TYPE>_UNTYPED_BITS_<NAME>, _SIZE_<NAME>   an untyped: log2 of its size, bytes
+    #define <TYPE>_VADDR_<NAME>, _DATA_<NAME>, _MAX_<NAME>, _FILE_<NAME>
+                                    a module: its header page (struct kumiki_module_header,
+                                    lib/deploy/kumiki/module_header.h), its first byte,
+                                    the most bytes it may have, its file name
 
 Slots and addresses belong to the component type, so every instance of it
 runs the same program with the same header.
 """
-from .model import size_text
+from .model import MODULE_HEADER_SIZE, size_text
 
 
 def file_name(component_type):
@@ -41,6 +46,21 @@ def emit(component_type, source_path):
             define(f"CAP_{name}_NOTIFICATION", decl.notification_slot,
                    f"IRQ {decl.line} is signalled here")
             define(f"IRQ_LINE_{name}", decl.line, "ISA line")
+        elif decl.kind == "untyped":
+            define(f"CAP_{name}", decl.slot, "untyped: retype its own objects from it")
+            define(f"UNTYPED_BITS_{name}", decl.size_bits, "log2 of its size")
+            define(f"SIZE_{name}", f"0x{decl.size:x}ull", f"bytes, {size_text(decl.size)}")
+        elif decl.kind == "module":
+            define(f"CAP_{name}", decl.slot, "the module's header page, read only")
+            define(f"VADDR_{name}", f"0x{decl.vaddr:016x}ull",
+                   "struct kumiki_module_header (kumiki/module_header.h)")
+            define(f"DATA_{name}", f"0x{decl.vaddr + MODULE_HEADER_SIZE:016x}ull",
+                   "the module's first byte (read only)")
+            define(f"MAX_{name}", f"0x{decl.size:x}ull",
+                   f"the most bytes it may have, {size_text(decl.size)}")
+            define(f"FILE_{name}", f'"{decl.file}"', "the boot module's file name")
+        elif decl.kind == "notification":
+            define(f"CAP_{name}", decl.slot, "notification")
         else:
             what = {"mmio": f"MMIO at physical 0x{decl.address:x}, uncached",
                     "dma": "DMA memory, physically contiguous",

@@ -159,6 +159,16 @@ class _Checker:
         if isinstance(member, syntax.DmaDecl):
             self.check_size(member.size, "DMA size")
             return Decl("dma", name, location, size=member.size.value)
+        if isinstance(member, syntax.UntypedDecl):
+            self.check_power_of_two(member.size, "untyped size")
+            return Decl("untyped", name, location, size=member.size.value)
+        if isinstance(member, syntax.ModuleDecl):
+            self.check_module_file(member.file)
+            self.check_size(member.max_size, f"module '{name}' max")
+            return Decl("module", name, location, file=member.file.text,
+                        size=member.max_size.value)
+        if isinstance(member, syntax.NotificationDecl):
+            return Decl("notification", name, location)
         self.check_size(member.size, "shared size")
         return Decl("shared", name, location, size=member.size.value, readonly=member.readonly)
 
@@ -239,6 +249,29 @@ class _Checker:
             return False
         return True
 
+    def check_power_of_two(self, size, what):
+        """A size the kernel makes one untyped object of: 2^bits bytes, within
+        what a component may be given (the limits of `memory`)."""
+        if size.value & (size.value - 1) or size.value == 0:
+            self.error(size.location, f"{what} {size.text} is not a power of two")
+        elif not MEMORY_MIN_BITS <= size.value.bit_length() - 1 <= MEMORY_MAX_BITS:
+            self.error(size.location, f"{what} {size.text} is outside "
+                       f"{size_text(1 << MEMORY_MIN_BITS)}..{size_text(1 << MEMORY_MAX_BITS)}")
+        else:
+            return True
+        return False
+
+    def check_module_file(self, file):
+        """The root task finds a module by the basename of its command line's
+        first word, so the name has neither a directory nor a space."""
+        if not PROGRAM_NAME.match(file.text):
+            self.error(file.location, f"module file '{file.text}' is not a plain file name "
+                       "(letters, digits, '_', '.' and '-'; no directory, no space: the root task "
+                       "finds a boot module by its base name)")
+        elif len(file.text) > NAME_MAX:
+            self.error(file.location, f"module file '{file.text}' is longer than {NAME_MAX} "
+                       "characters (the manifest's limit)")
+
     # Instances.
 
     def check_instances(self):
@@ -280,14 +313,8 @@ class _Checker:
                            f"{PRIORITY_MIN}..{PRIORITY_MAX} (255 is the root task's)")
             instance.priority = value.value
         elif key == "memory":
-            size = value.value
-            if size & (size - 1) or size == 0:
-                self.error(value.location, f"memory {value.text} is not a power of two")
-            elif not MEMORY_MIN_BITS <= size.bit_length() - 1 <= MEMORY_MAX_BITS:
-                self.error(value.location, f"memory {value.text} is outside "
-                           f"{size_text(1 << MEMORY_MIN_BITS)}..{size_text(1 << MEMORY_MAX_BITS)}")
-            else:
-                instance.memory_bits = size.bit_length() - 1
+            if self.check_power_of_two(value, "memory"):
+                instance.memory_bits = value.value.bit_length() - 1
         elif key == "cspace":
             if not RADIX_MIN <= value.value <= RADIX_MAX:
                 self.error(value.location, f"cspace radix {value.text} is outside "
@@ -549,6 +576,9 @@ def describe_decl(decl):
         "mmio": f"an MMIO range (mmio {mmio_text(decl.address, decl.size)})",
         "dma": f"DMA memory (dma {size_text(decl.size)})",
         "shared": f"a shared mapping (shared {size_text(decl.size)})",
+        "untyped": f"untyped memory (untyped {size_text(decl.size)})",
+        "module": f"a boot module (module \"{decl.file}\" max {size_text(decl.size)})",
+        "notification": "a notification",
     }[decl.kind]
 
 

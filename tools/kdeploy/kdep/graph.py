@@ -1,7 +1,8 @@
 """The capability graph in Graphviz DOT, and SVG through `dot -Tsvg`.
 
 One box per component; one node per object a capability reaches (an
-endpoint, I/O ports, an IRQ line, MMIO, a shared region); one edge per
+endpoint, I/O ports, an IRQ line, MMIO, a shared region, a boot module, a
+component's own untyped memory or notification); one edge per
 capability, from the holder to the object, labelled with the slot's name,
 rights and badge.  DMA-capable components are red and point at "all RAM":
 without an IOMMU a device they program can reach all of it.
@@ -21,8 +22,9 @@ def _attributes(**values):
     return "[" + ", ".join(f"{key}={_quote(str(value))}" for key, value in values.items()) + "]"
 
 
-def _object_node(cap):
-    """(node id, attributes) of what a capability reaches."""
+def _object_node(cap, holder):
+    """(node id, attributes) of what a capability reaches; holder: the
+    instance holding it (an untyped or notification is its alone)."""
     decl = cap.decl
     if cap.kind == "endpoint":
         endpoint = cap.endpoint
@@ -32,8 +34,16 @@ def _object_node(cap):
     if cap.kind == "ioport":
         return f"ports_{decl.first:x}_{decl.last:x}", dict(
             shape="component", label=f"ports\n0x{decl.first:x}..0x{decl.last:x}")
-    if cap.kind in ("irq", "notification"):
+    if cap.kind == "irq" or (cap.kind == "notification" and decl.kind == "irq"):
         return f"irq{decl.line}", dict(shape="diamond", label=f"IRQ {decl.line}")
+    if cap.kind == "notification":
+        return f"notification_{holder.name}_{decl.name}", dict(
+            shape="circle", label=f"notification\n{decl.name}")
+    if cap.kind == "untyped":
+        return f"untyped_{holder.name}_{decl.name}", dict(
+            shape="box3d", label=f"untyped\n{size_text(decl.size)}")
+    if cap.kind == "module":
+        return f"module_{decl.file}", dict(shape="note", label=f"module\n{decl.file}")
     if cap.kind == "mmio":
         return f"mmio_{decl.address:x}", dict(
             shape="component",
@@ -49,8 +59,10 @@ def _edge_label(cap):
     decl = cap.decl
     if cap.kind == "endpoint":
         return f"{decl.name} {rights.letters(cap.rights)} badge 0x{cap.badge:x}"
-    if cap.kind == "notification":
+    if cap.kind == "notification" and decl.kind == "irq":
         return f"{decl.name}_notification (delivery)"
+    if cap.kind == "module":
+        return f"{decl.name} {rights.letters(cap.rights)} max {size_text(decl.size)}"
     if cap.kind == "dma":
         return f"{decl.name} {size_text(decl.size)}"
     return f"{decl.name} {rights.letters(cap.rights)}"
@@ -74,7 +86,7 @@ def dot(deployment):
         out.append(f"  {_quote('c_' + instance.name)} " + _attributes(
             shape="box", style="rounded,filled", fillcolor=color, label=label) + ";")
         for cap in instance.caps:
-            node, attributes = _object_node(cap)
+            node, attributes = _object_node(cap, instance)
             objects.setdefault(node, attributes)
             style = dict(label=_edge_label(cap))
             if cap.kind == "endpoint" and cap.decl.kind == "provides":

@@ -12,23 +12,24 @@ from .model import Cap
 # 1..4 are the supervisor endpoint, TCB, CNode and VSpace; 5..7 stay free
 # for the program's own use.  (tests/test_constants.py checks the value.)
 FIRST_SLOT = 8
-# Device, DMA and shared mappings start here and go up, page by page, per
-# component type: far from the ELF (low addresses) and from the stack,
-# argument and IPC buffer pages (just below 0x00007fffffffffff).
+# Device, DMA, shared and module mappings start here and go up, page by
+# page, per component type: far from the ELF (low addresses) and from the
+# stack, argument and IPC buffer pages (just below 0x00007fffffffffff).
 MAPPING_BASE = 0x0000700000000000
 PAGE_SIZE = 4096
 
 
 def assign_slots(component_type):
     """Slots from FIRST_SLOT up and mapping addresses from MAPPING_BASE up,
-    both in declaration order; an IRQ takes two slots (handler, notification)."""
+    both in declaration order; an IRQ takes two slots (handler, notification);
+    a module reserves its header page and its largest size."""
     slot, vaddr = FIRST_SLOT, MAPPING_BASE
     for decl in component_type.decls:
         decl.slot = slot
         slot += decl.slots_used
-        if decl.kind in ("mmio", "dma", "shared"):
+        if decl.mapped_size:
             decl.vaddr = vaddr
-            vaddr += decl.size
+            vaddr += decl.mapped_size
 
 
 def highest_slot(component_type):
@@ -77,4 +78,10 @@ def install_caps(instance, endpoint_of):
             caps.append(Cap("shared", decl.slot, decl,
                             rights.SHARED_READ_ONLY if decl.readonly else rights.SHARED_READ_WRITE,
                             region=instance.regions[decl.name]))
+        elif decl.kind == "untyped":
+            caps.append(Cap("untyped", decl.slot, decl, rights.UNTYPED))
+        elif decl.kind == "module":
+            caps.append(Cap("module", decl.slot, decl, rights.MODULE))
+        elif decl.kind == "notification":
+            caps.append(Cap("notification", decl.slot, decl, rights.DEVICE))
     instance.caps = caps

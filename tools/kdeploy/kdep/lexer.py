@@ -17,7 +17,8 @@ __all__ = ["tokenize", "KEYWORDS", "EOF", "INTEGER", "NAME", "PUNCT", "STRING", 
 # Words with a meaning in the language; they cannot name things.
 KEYWORDS = frozenset({
     "deployment", "import", "component", "program", "foreign_abi", "uses", "provides",
-    "offers", "ioports", "irq", "mmio", "dma", "shared", "readonly", "instance",
+    "offers", "ioports", "irq", "mmio", "dma", "shared", "readonly", "untyped", "module",
+    "max", "notification", "instance",
     "priority", "memory", "cspace", "restart", "args", "connect", "to", "badge",
     "rights", "between", "assert", "only", "holds", "may", "not", "reach", "nothing",
     "reaches", "both", "and",

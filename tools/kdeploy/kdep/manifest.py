@@ -34,6 +34,8 @@ CAP_KINDS = {
     "dma": 5,           # a: size, c: virtual address
     "shared": 6,        # a: region index, b: rights, c: virtual address
     "notification": 7,  # a: 0
+    "untyped": 8,       # a: log2 of its size
+    "module": 9,        # a: the file name (string offset), b: max size, c: header page address
 }
 
 
@@ -54,7 +56,7 @@ class _Strings:
         return bytes(self.data) + b"\0" * (-len(self.data) % 8)
 
 
-def _cap_fields(cap):
+def _cap_fields(cap, strings):
     """(a, b, c) of a capability record."""
     decl = cap.decl
     if cap.kind == "endpoint":
@@ -69,6 +71,10 @@ def _cap_fields(cap):
         return decl.size, 0, decl.vaddr
     if cap.kind == "shared":
         return cap.region.index, cap.rights, decl.vaddr
+    if cap.kind == "untyped":
+        return decl.size_bits, 0, 0
+    if cap.kind == "module":
+        return strings.add(decl.file), decl.size, decl.vaddr
     return 0, 0, 0
 
 
@@ -81,7 +87,7 @@ def encode(deployment, name_location):
     for instance in deployment.instances:
         first_cap = len(caps)
         for cap in instance.caps:
-            a, b, c = _cap_fields(cap)
+            a, b, c = _cap_fields(cap, strings)
             caps.append(CAP.pack(CAP_KINDS[cap.kind], cap.slot, strings.add(cap.name), 0, a, b, c))
         components.append(COMPONENT.pack(
             strings.add(instance.name), strings.add(instance.type.program),

@@ -18,11 +18,16 @@ def size_text(size):
     return str(size)
 
 
+# A module's header page (struct kumiki_module_header, lib/deploy/kumiki/
+# module_header.h) comes first; the module's own pages follow it.
+MODULE_HEADER_SIZE = 4096
+
+
 @dataclass(eq=False)
 class Decl:
     """A declaration of a component type that gives its instances a capability."""
-    kind: str           # uses, provides, ioports, irq, mmio, dma, shared
-    name: str
+    kind: str           # uses, provides, ioports, irq, mmio, dma, shared, untyped, module,
+    name: str           # notification
     location: Location
     slot: int = 0       # decided by layout.assign_slots
     interface: Optional[str] = None  # uses, provides: the IDL interface
@@ -31,15 +36,30 @@ class Decl:
     last: int = 0
     line: int = 0       # irq
     address: int = 0    # mmio: physical address
-    size: int = 0       # mmio, dma, shared: bytes (page multiple)
+    size: int = 0       # mmio, dma, shared: bytes (page multiple); untyped: bytes (a power
+                        # of two); module: the most bytes the file may have (page multiple)
     readonly: bool = False  # shared
-    vaddr: int = 0      # mmio, dma, shared: where the component sees it
+    file: str = ""      # module: the boot module's file name
+    vaddr: int = 0      # mmio, dma, shared: where the component sees it; module: its header page
     valid: bool = True  # False after an error: left out of the overlap checks
 
     @property
     def notification_slot(self):
         """irq: the notification the IRQ is delivered to sits right after the handler."""
         return self.slot + 1
+
+    @property
+    def size_bits(self):
+        """untyped: log2 of its size."""
+        return self.size.bit_length() - 1
+
+    @property
+    def mapped_size(self):
+        """Bytes of the component's address space the declaration reserves: a
+        module's header page, then room for its largest file."""
+        if self.kind == "module":
+            return MODULE_HEADER_SIZE + self.size
+        return self.size if self.kind in ("mmio", "dma", "shared") else 0
 
     @property
     def slots_used(self):
@@ -122,7 +142,7 @@ class Region:
 @dataclass(eq=False)
 class Cap:
     """One capability a component will hold, at one slot of its CNode."""
-    kind: str        # endpoint, notification, ioport, irq, mmio, dma, shared
+    kind: str        # endpoint, notification, ioport, irq, mmio, dma, shared, untyped, module
     slot: int
     decl: Decl       # the declaration it comes from (for irq's notification: the irq)
     rights: int
@@ -158,4 +178,15 @@ class Deployment:
         for instance in self.instances:
             if instance.type.program not in seen:
                 seen.append(instance.type.program)
+        return seen
+
+    def boot_modules(self):
+        """Every file the boot image needs after the root task and the
+        manifest: the programs, then the declared data modules (distinct, in
+        manifest order of first use)."""
+        seen = self.programs()
+        for instance in self.instances:
+            for decl in instance.type.decls:
+                if decl.kind == "module" and decl.file not in seen:
+                    seen.append(decl.file)
         return seen

@@ -14,7 +14,10 @@ The grammar (docs/deployments.md describes every statement):
                | "irq" NAME INTEGER ";"
                | "mmio" NAME INTEGER INTEGER ";"
                | "dma" NAME INTEGER ";"
-               | "shared" NAME INTEGER [ "readonly" ] ";" ;
+               | "shared" NAME INTEGER [ "readonly" ] ";"
+               | "untyped" NAME INTEGER ";"
+               | "module" NAME STRING "max" INTEGER ";"
+               | "notification" NAME ";" ;
     instance   = "instance" NAME ":" NAME ( ";" | "{" { setting } "}" ) ;
     setting    = ( "priority" INTEGER | "memory" INTEGER | "cspace" INTEGER
                  | "restart" ( "never" | "on" "fault" ) | "args" STRING ) ";" ;
@@ -161,8 +164,35 @@ class _Parser(TokenStream):
             readonly = bool(self.current.is_keyword("readonly") and self.advance())
             self.expect_end("after the shared mapping")
             return syntax.SharedDecl(name, size, readonly)
+        if word == "untyped":
+            name = self.expect_name("a name after 'untyped'")
+            size = self.expect_number("the size of the untyped memory")
+            self.expect_end("after the untyped size")
+            return syntax.UntypedDecl(name, size)
+        if word == "module":
+            return self.parse_module()
+        if word == "notification":
+            name = self.expect_name("a name after 'notification'")
+            self.expect_end(f"after 'notification {name.text}'")
+            return syntax.NotificationDecl(name)
         fail(token.location, "expected 'program', 'foreign_abi', 'uses', 'provides', 'ioports', "
-             f"'irq', 'mmio', 'dma', 'shared' or '}}', found {token.describe()}")
+             "'irq', 'mmio', 'dma', 'shared', 'untyped', 'module', 'notification' or '}', "
+             f"found {token.describe()}")
+
+    def parse_module(self):
+        """module NAME "file" max SIZE;  -- the max is required: it is the
+        address range the component reserves, and the root task refuses a
+        larger file at boot."""
+        name = self.expect_name("a name after 'module'")
+        file = self.expect_string(f"the file name of module '{name.text}'")
+        if not self.current.is_keyword("max"):
+            fail(self.current.location, f"expected 'max' and a size after the file name of "
+                 f"module '{name.text}' (the most bytes the file may have), found "
+                 f"{self.current.describe()}")
+        self.advance()
+        max_size = self.expect_number(f"the largest size of module '{name.text}' after 'max'")
+        self.expect_end(f"after the size of module '{name.text}'")
+        return syntax.ModuleDecl(name, file, max_size)
 
     def parse_rights(self):
         start = self.current.location

@@ -33,9 +33,14 @@ SELF = ALL                          # slots 2-4: own TCB, CNode, VSpace
 # straight into the component's slot, with every right (kernel/arch/x86_64/
 # ioport.c, irq.c); the other device capabilities are the root task's copies.
 ISSUED = ALL                        # I/O ports, IRQ handler
-DEVICE = READ | WRITE               # the IRQ's notification, MMIO and DMA frames
+DEVICE = READ | WRITE               # notifications (an IRQ's, declared ones), MMIO and DMA frames
 SHARED_READ_WRITE = READ | WRITE
 SHARED_READ_ONLY = READ
+# An untyped is made by the root task's retype (all rights) and moved, not
+# copied, into the slot (untyped capabilities cannot be copied).
+UNTYPED = ALL
+# A module's header page, like its data pages: read only.
+MODULE = READ
 
 _LETTERS = ((READ, "R"), (WRITE, "W"), (GRANT, "G"), (GRANT_REPLY, "P"), (EXECUTE, "X"))
 

@@ -85,6 +85,24 @@ class SharedDecl:
 
 
 @dataclass
+class UntypedDecl:
+    name: Name
+    size: Number
+
+
+@dataclass
+class ModuleDecl:
+    name: Name
+    file: Name        # the boot module's file name (a basename), with its location
+    max_size: Number  # the most bytes the module may have: the address range reserved
+
+
+@dataclass
+class NotificationDecl:
+    name: Name
+
+
+@dataclass
 class Component:
     name: Name
     members: list = field(default_factory=list)

@@ -10,6 +10,9 @@ the same on every machine.  tests/expected/ holds:
     demo.dot              its capability graph
     probe_client_caps.h, probe_server_caps.h   its component headers
     full.audit.txt        `kdeploy audit tools/kdeploy/tests/good/full.kdep` (DMA marked)
+    full.audit_lines.txt, full.dot, guest_os_caps.h   its AUDIT lines, graph and the
+                          header of its personality-like component (untyped, module,
+                          notification)
 docs/audit.md and docs/deployments.md quote some of these verbatim; they
 are checked too, so the documentation cannot drift from the tool.
 When an output changes on purpose, regenerate the file and read the diff.
@@ -118,6 +121,44 @@ class CompileOutputs(unittest.TestCase):
                          ["probe_client_caps.h", "probe_server_caps.h"])
         for name in ("probe_client_caps.h", "probe_server_caps.h"):
             self.assertEqual(self.read(f"include/{name}"), expected(name))
+
+
+class FullCompileOutputs(unittest.TestCase):
+    """full.kdep has every kind of declaration: untyped, module and a plain
+    notification show in the AUDIT lines, the graph and the header."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.mkdtemp()
+        out = cls.directory
+        cls.result = kdeploy("compile", "tools/kdeploy/tests/good/full.kdep", "-o",
+                             f"{out}/manifest.bin", "--audit", f"{out}/audit.txt", "--dot",
+                             f"{out}/graph.dot", "--header-dir", f"{out}/include")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.directory)
+
+    def read(self, name):
+        with open(os.path.join(self.directory, name), encoding="utf-8") as source:
+            return source.read()
+
+    def test_succeeds_quietly(self):
+        self.assertEqual((self.result.returncode, self.result.stdout, self.result.stderr),
+                         (0, "", ""))
+
+    def test_audit_lines(self):
+        self.assertEqual(self.read("audit.txt"), expected("full.audit_lines.txt"))
+        lines = self.read("audit.txt").splitlines()
+        self.assertIn("AUDIT guest 11 untyped RWGPX size=0x4000000", lines)
+        self.assertIn("AUDIT guest 12 frame R---- module=linux_root.tar", lines)
+        self.assertIn("AUDIT guest 13 notification RW--- -", lines)
+
+    def test_dot(self):
+        self.assertEqual(self.read("graph.dot"), expected("full.dot"))
+
+    def test_personality_header(self):
+        self.assertEqual(self.read("include/guest_os_caps.h"), expected("guest_os_caps.h"))
 
 
 class Svg(unittest.TestCase):

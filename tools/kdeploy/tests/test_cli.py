@@ -70,6 +70,25 @@ class CommandLine(unittest.TestCase):
         with open(f"{out}/mod.txt", encoding="utf-8") as modules:
             self.assertEqual(modules.read(), "server.elf\n")
 
+    def test_modules_list_data_modules_after_programs(self):
+        # What the build passes as boot modules: programs first, then each
+        # declared module file once, in manifest order.
+        with open(self.path, "w", encoding="utf-8") as output:
+            output.write(MINIMAL.replace("provides probe svc;",
+                                         "provides probe svc;\n"
+                                         "    module rootfs \"root.tar\" max 64M;\n"
+                                         "    module again \"root.tar\" max 64M;\n"
+                                         "    module table \"server.elf\" max 1M;")
+                         + "component other_type {\n    program \"other\";\n"
+                           "    module boot \"boot.img\" max 4K;\n}\n"
+                           "instance other : other_type { priority 10; }\n")
+        out = self.directory.name
+        result = kdeploy("compile", self.path, "-I", "ipc-idl/tests/qemu", "-o",
+                         f"{out}/m.bin", "--modules", f"{out}/mod.txt")
+        self.assertEqual((result.returncode, result.stderr), (0, ""))
+        with open(f"{out}/mod.txt", encoding="utf-8") as modules:
+            self.assertEqual(modules.read(), "server.elf\nother.elf\nroot.tar\nboot.img\n")
+
     def test_unreadable_input(self):
         result = kdeploy("check", "no/such.kdep")
         self.assertEqual((result.returncode, result.stderr),

@@ -31,8 +31,8 @@ class Constants(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         sys.path.insert(0, os.path.join(ROOT, "tools", "kdeploy"))
-        global checker, layout, manifest
-        from kdep import checker, layout, manifest  # noqa: F401
+        global checker, layout, manifest, model
+        from kdep import checker, layout, manifest, model  # noqa: F401
         cls.manifest_h = header("lib/deploy/kumiki/manifest.h")
         cls.program_h = header("lib/user/include/kumiki/program.h")
 
@@ -73,6 +73,22 @@ class Constants(unittest.TestCase):
                                     ("kdm_cap", manifest.CAP), ("kdm_shared", manifest.SHARED)):
             size = re.search(rf"sizeof\(struct {struct_name}\) == (\d+)", self.manifest_h)
             self.assertEqual(packer.size, int(size.group(1)), struct_name)
+
+    def test_untyped_and_module_layout(self):
+        # An untyped's size has the limits of `memory`; the root task's validator agrees.
+        validate_h = header("servers/root/validate.h")
+        bits = re.search(r"#define KDM_UNTYPED_MIN_BITS\s+(\d+)u", validate_h).group(1)
+        self.assertEqual(checker.MEMORY_MIN_BITS, int(bits))
+        bits = re.search(r"#define KDM_UNTYPED_MAX_BITS\s+(\d+)u", validate_h).group(1)
+        self.assertEqual(checker.MEMORY_MAX_BITS, int(bits))
+        self.assertIn(f"log2 of its size ({checker.MEMORY_MIN_BITS}..{checker.MEMORY_MAX_BITS})",
+                      self.manifest_h)
+        # A module's data follows its header page at the offset the component reads.
+        module_h = header("lib/deploy/kumiki/module_header.h")
+        offset = re.search(r"#define KUMIKI_MODULE_DATA_OFFSET\s+(\d+)u", module_h).group(1)
+        self.assertEqual(model.MODULE_HEADER_SIZE, int(offset))
+        size = re.search(r"#define KDM_MODULE_HEADER_SIZE\s+(0x[0-9a-f]+)ull", validate_h).group(1)
+        self.assertEqual(model.MODULE_HEADER_SIZE, int(size, 16))
 
     def test_first_free_slot(self):
         self.assertEqual(layout.FIRST_SLOT,

@@ -20,7 +20,7 @@ import unittest
 KDEPLOY = SOURCE_ROOT = None
 
 R, W, G, P = 2, 1, 4, 8   # KUMIKI_RIGHT_READ, _WRITE, _GRANT, _GRANT_REPLY
-ENDPOINT, IOPORT, IRQ, MMIO, DMA, SHARED, NOTIFICATION = 1, 2, 3, 4, 5, 6, 7
+ENDPOINT, IOPORT, IRQ, MMIO, DMA, SHARED, NOTIFICATION, UNTYPED, MODULE = 1, 2, 3, 4, 5, 6, 7, 8, 9
 
 
 class Manifest:
@@ -63,6 +63,8 @@ class Manifest:
             kind, slot, name, reserved, a, b, c = struct.unpack_from("<4I3Q", data,
                                                                      cap_offset + 40 * i)
             assert reserved == 0
+            if kind == MODULE:
+                a = self.string(a)  # the file name, a string offset
             self.caps.append(dict(kind=kind, slot=slot, name=self.string(name), a=a, b=b, c=c))
         self.shared = []
         for i in range(shared_count):
@@ -148,7 +150,7 @@ class FullManifest(unittest.TestCase):
     def test_header(self):
         self.assertEqual(self.manifest.name, "full")
         self.assertEqual(self.manifest.endpoint_count, 3)
-        self.assertEqual(len(self.manifest.caps), 14)
+        self.assertEqual(len(self.manifest.caps), 19)
         self.assertEqual(self.manifest.shared, [dict(name="cache", size=4096)])
 
     def test_components(self):
@@ -160,12 +162,12 @@ class FullManifest(unittest.TestCase):
                                     first_cap=0, cap_count=7))
         self.assertEqual(probe, dict(name="probe", program="probe_server.elf", args="",
                                      priority=100, restart=0, foreign_abi=0, cnode_radix=10,
-                                     memory_bits=22, first_cap=7, cap_count=2))
-        self.assertEqual(probe2["first_cap"], 9)
+                                     memory_bits=22, first_cap=7, cap_count=3))
+        self.assertEqual(probe2["first_cap"], 10)
         self.assertEqual(probe2["program"], "probe_server.elf")
         self.assertEqual(guest, dict(name="guest", program="linux_guest.elf",
                                      args="console=ttyS0", priority=50, restart=1, foreign_abi=1,
-                                     cnode_radix=12, memory_bits=26, first_cap=11, cap_count=3))
+                                     cnode_radix=12, memory_bits=26, first_cap=13, cap_count=6))
 
     def test_disk_caps(self):
         # Slots in declaration order from 8; the IRQ takes two; mappings from
@@ -182,23 +184,35 @@ class FullManifest(unittest.TestCase):
 
     def test_client_caps(self):
         _, probe, probe2, guest = self.manifest.components
+        # A module: a = its file name, b = its max, c = its header page (the
+        # first mapping of the type); the next mapping would follow 4K + max.
+        table = cap(MODULE, 10, "table", a="probe_table.bin", b=0x2000, c=0x700000000000)
         self.assertEqual(self.manifest.caps_of(probe), [
             cap(ENDPOINT, 8, "svc", a=1, b=0, c=R | W | G | P),
             cap(ENDPOINT, 9, "data", a=0, b=3, c=W),                  # rights send
+            table,
         ])
         self.assertEqual(self.manifest.caps_of(probe2), [
             cap(ENDPOINT, 8, "svc", a=2, b=0, c=R | W | G | P),
             cap(ENDPOINT, 9, "data", a=0, b=4, c=W | P),              # default: call
+            table,
         ])
+        # guest: cache (4K) at 0x700000000000, then the module's header page
+        # at 0x700000001000 and its 64M; the untyped a = log2(64M) = 26.
         self.assertEqual(self.manifest.caps_of(guest), [
             cap(ENDPOINT, 8, "root", a=0, b=1, c=W | P),
             cap(ENDPOINT, 9, "ping", a=1, b=0x1234, c=W | G | P),
             cap(SHARED, 10, "cache", a=0, b=R, c=0x700000000000),
+            cap(UNTYPED, 11, "processes", a=26),
+            cap(MODULE, 12, "rootfs", a="linux_root.tar", b=64 << 20, c=0x700000001000),
+            cap(NOTIFICATION, 13, "timer"),
         ])
 
     def test_modules(self):
-        # Distinct programs in manifest order: probe2 shares probe's.
-        self.assertEqual(self.modules, "disk.elf\nprobe_server.elf\nlinux_guest.elf\n")
+        # Distinct programs in manifest order (probe2 shares probe's), then
+        # the distinct data modules in manifest order (probe and probe2 share one).
+        self.assertEqual(self.modules, "disk.elf\nprobe_server.elf\nlinux_guest.elf\n"
+                                       "probe_table.bin\nlinux_root.tar\n")
 
 
 def main():
