@@ -2,8 +2,10 @@
  * slot of every built component's CNode, as the kernel holds it
  * (SYS_DEBUG_SLOT_INFO), in the AUDIT line format of lib/deploy/kumiki/
  * manifest.h.  Objects are recognised by their kernel address: endpoints
- * against the ones the root task made, frames against the shared regions'
- * and device memory, TCB / CNode / PML4 against the component's own.
+ * against the ones the root task made, frames against module header pages,
+ * the shared regions' and device memory, untypeds against the ones the root
+ * task keeps for the component, TCB / CNode / PML4 against the component's
+ * own.
  * tools/kdeploy prints the same lines from the declaration; a test
  * compares the two. */
 #include "root.h"
@@ -29,7 +31,7 @@ static const char *const type_names[] = {
 };
 
 struct slot {
-    uint64_t type, rights, data, object;
+    uint64_t type, rights, size_bits, data, object;
 };
 
 static bool read_slot(kumiki_cptr_t cnode, uint64_t index, struct slot *s)
@@ -39,6 +41,7 @@ static bool read_slot(kumiki_cptr_t cnode, uint64_t index, struct slot *s)
         return false;
     s->type = info & 0xff;
     s->rights = (info >> 8) & 0xff;
+    s->size_bits = (info >> 16) & 0xff;
     return s->type != KUMIKI_OBJ_NULL;
 }
 
@@ -79,9 +82,19 @@ static void endpoint_detail(const struct root *r, uint64_t index, const struct s
     usnprintf(out, size, "ep=? badge=0x%lx", s->data);
 }
 
+static const struct kdm_cap *all_caps(const struct root *r)
+{
+    return (const struct kdm_cap *)((const char *)r->manifest + r->header->cap_offset);
+}
+
 static void frame_detail(const struct root *r, const struct slot *s, char *out, size_t size)
 {
     const struct kdm_shared *shared = (const void *)((const char *)r->manifest + r->header->shared_offset);
+    for (uint32_t i = 0; i < r->header->cap_count; i++)
+        if (all_caps(r)[i].kind == KDM_CAP_MODULE && r->module_headers[i] == s->object) {
+            usnprintf(out, size, "module=%s", root_string(r, all_caps(r)[i].a));
+            return;
+        }
     for (uint32_t i = 0; i < r->header->shared_count; i++)
         if (r->shared[i].paddr == s->object) {
             usnprintf(out, size, "shared=%s", root_string(r, shared[i].name));
@@ -93,6 +106,20 @@ static void frame_detail(const struct root *r, const struct slot *s, char *out, 
         usnprintf(out, size, "dma");
 }
 
+/* An untyped is one the root task keeps for one of the component's
+ * declarations (the child it gave starts at the same address), or
+ * something the deployment did not declare. */
+static void untyped_detail(const struct root *r, const struct component *c, const struct slot *s, char *out,
+                           size_t size)
+{
+    const struct kdm_cap *caps = root_caps(r, c);
+    bool declared = false;
+    for (uint32_t i = 0; i < c->decl->cap_count && !declared; i++)
+        declared = caps[i].kind == KDM_CAP_UNTYPED && caps[i].a == s->size_bits &&
+                   object_in_root(r->untypeds[c->decl->first_cap + i]) == s->object;
+    usnprintf(out, size, "size=0x%lx%s", 1ul << s->size_bits, declared ? "" : " (not declared)");
+}
+
 static void detail(const struct root *r, const struct component *c, uint64_t index, const struct slot *s,
                    char *out, size_t size)
 {
@@ -101,6 +128,7 @@ static void detail(const struct root *r, const struct component *c, uint64_t ind
     case KUMIKI_OBJ_IOPORT: usnprintf(out, size, "ports=0x%lx-0x%lx", s->data & 0xffff, s->data >> 16); break;
     case KUMIKI_OBJ_IRQ_HANDLER: usnprintf(out, size, "line=%lu", s->data); break;
     case KUMIKI_OBJ_FRAME: frame_detail(r, s, out, size); break;
+    case KUMIKI_OBJ_UNTYPED: untyped_detail(r, c, s, out, size); break;
     case KUMIKI_OBJ_TCB:
     case KUMIKI_OBJ_CNODE:
     case KUMIKI_OBJ_PML4: {

@@ -14,7 +14,12 @@
  *   dma           a child untyped of the power of two above the size, frames retyped
  *                 from it in order (so physically contiguous), mapped RW; slot: the first, RW
  *   shared        the region's frames mapped with the declared rights; slot: the first
- *   notification  a new notification from the component's memory; slot: a copy, RW */
+ *   notification  a new notification from the component's memory; slot: a copy, RW
+ *   untyped       the one child of an untyped the root task keeps (component_resolve),
+ *                 moved (untypeds cannot be copied) into the slot, all rights; revoking
+ *                 the kept one on destroy takes back whatever the component made from it
+ *   module        a header page and the module's own frames, read only (modules.c);
+ *                 slot: a copy of the header page's frame, R */
 #include "root.h"
 #include <kumiki/invocations_generated.h>
 #include <kumiki/program.h>
@@ -89,26 +94,58 @@ static uint64_t give(struct build *b, kumiki_cptr_t src, uint64_t rights, uint64
         kumiki_cnode_mint(c->process.cnode, b->cap->slot, b->radix, c->slots.cspace, src, 64, rights, badge));
 }
 
-uint64_t component_make_mmio(struct root *r, struct component *c, const struct kdm_cap **failed,
-                             const char **why)
+/* One capability's share of component_resolve; false with detail set. */
+static bool resolve_cap(struct root *r, const struct kdm_cap *cap, uint32_t index, char *detail, size_t size)
+{
+    const char *name = root_string(r, cap->name), *why = NULL;
+    uint64_t e;
+    switch (cap->kind) {
+    case KDM_CAP_MMIO:
+        if ((e = devmem_frames(r, cap->a, cap->b / PAGE, &r->mmio_frames[index], &why)) == KE_OK)
+            return true;
+        usnprintf(detail, size, "capability '%s' (slot %u): MMIO 0x%lx..0x%lx: %s: %s", name, cap->slot,
+                  cap->a, cap->a + cap->b - 1, why, kumiki_error_name(e));
+        return false;
+    case KDM_CAP_UNTYPED:
+        if ((e = root_ram_untyped(r, (unsigned)cap->a, &r->untypeds[index])) == KE_OK)
+            return true;
+        usnprintf(detail, size, "untyped '%s' (slot %u): no memory for its 2^%lu bytes: %s", name, cap->slot,
+                  cap->a, kumiki_error_name(e));
+        return false;
+    case KDM_CAP_MODULE: {
+        const char *file = root_string(r, cap->a);
+        const struct root_module *m = modules_find(r, file);
+        if (!m)
+            usnprintf(detail, size, "module '%s' (slot %u): file '%s' is not among the boot modules", name,
+                      cap->slot, file);
+        else if (m->size > cap->b)
+            usnprintf(detail, size, "module '%s' (slot %u): file '%s' is %lu bytes, more than its max of %lu",
+                      name, cap->slot, file, m->size, cap->b);
+        return m && m->size <= cap->b;
+    }
+    default: return true;
+    }
+}
+
+bool component_resolve(struct root *r, struct component *c, char *detail, size_t size)
 {
     const struct kdm_cap *caps = root_caps(r, c);
-    for (uint32_t i = 0; i < c->decl->cap_count; i++) {
-        if (caps[i].kind != KDM_CAP_MMIO)
-            continue;
-        *failed = &caps[i];
-        uint64_t e =
-            devmem_frames(r, caps[i].a, caps[i].b / PAGE, &r->mmio_frames[c->decl->first_cap + i], why);
-        if (e)
-            return e;
-    }
-    return KE_OK;
+    for (uint32_t i = 0; i < c->decl->cap_count; i++)
+        if (!resolve_cap(r, &caps[i], c->decl->first_cap + i, detail, size))
+            return false;
+    return true;
+}
+
+/* The index of the capability being placed among the manifest's. */
+static uint32_t cap_index(const struct build *b)
+{
+    return b->c->decl->first_cap + (uint32_t)(b->cap - root_caps(b->r, b->c));
 }
 
 static uint64_t place_mmio(struct build *b)
 {
     const struct kdm_cap *cap = b->cap;
-    kumiki_cptr_t frames = b->r->mmio_frames[b->c->decl->first_cap + (uint32_t)(cap - root_caps(b->r, b->c))];
+    kumiki_cptr_t frames = b->r->mmio_frames[cap_index(b)];
     uint64_t e = map_copies(b, frames, cap->b / PAGE, cap->c, RW, 1);
     return e ? e : give(b, frames, RW, 0);
 }
@@ -209,6 +246,47 @@ static uint64_t place_ioport(struct build *b)
                 e);
 }
 
+/* The kept untyped has no children here (new, or revoked by
+ * component_destroy), so its one child of the same size always fits. */
+static uint64_t place_untyped(struct build *b)
+{
+    struct component *c = b->c;
+    kumiki_cptr_t child = kumiki_alloc_slot(&c->slots);
+    if (!child)
+        return step(b, "a slot for the untyped", KE_RANGE);
+    uint64_t e = kumiki_untyped_retype(b->r->untypeds[cap_index(b)], KUMIKI_OBJ_UNTYPED, b->cap->a,
+                                       c->slots.cspace, 0, 0, child, 1);
+    if (e)
+        return step(b, "retyping the untyped from the one the root task keeps", e);
+    return step(b, "moving the untyped into its slot",
+                kumiki_cnode_move(c->process.cnode, b->cap->slot, b->radix, c->slots.cspace, child, 64));
+}
+
+static uint64_t place_module(struct build *b)
+{
+    const struct kdm_cap *cap = b->cap;
+    const struct root_module *m = modules_find(b->r, root_string(b->r, cap->a)); /* checked by resolve */
+    kumiki_cptr_t header = 0;
+    const char *why = NULL;
+    uint64_t e = m ? modules_map_into(b->c, m, root_string(b->r, cap->name), cap->b, cap->c, &header,
+                                      &b->r->module_headers[cap_index(b)], &why)
+                   : KE_INVALID_CAPABILITY;
+    if (e)
+        return step(b, m ? why : "the module is not among the boot modules", e);
+    return give(b, header, KUMIKI_RIGHT_READ, 0);
+}
+
+static uint64_t place_notification(struct build *b)
+{
+    kumiki_cptr_t n;
+    uint64_t e = kumiki_alloc_object(&b->c->slots, KUMIKI_OBJ_NOTIFICATION, 0, &n);
+    if (e)
+        return step(b, "creating the notification", e);
+    if (!b->notification)
+        b->notification = n;
+    return give(b, n, RW, 0);
+}
+
 static uint64_t place(struct build *b)
 {
     const struct kdm_cap *cap = b->cap;
@@ -219,15 +297,10 @@ static uint64_t place(struct build *b)
     case KDM_CAP_MMIO: return place_mmio(b);
     case KDM_CAP_DMA: return place_dma(b);
     case KDM_CAP_SHARED: return place_shared(b);
-    default: {
-        kumiki_cptr_t n;
-        uint64_t e = kumiki_alloc_object(&b->c->slots, KUMIKI_OBJ_NOTIFICATION, 0, &n);
-        if (e)
-            return step(b, "creating the notification", e);
-        if (!b->notification)
-            b->notification = n;
-        return give(b, n, RW, 0);
-    }
+    case KDM_CAP_NOTIFICATION: return place_notification(b);
+    case KDM_CAP_UNTYPED: return place_untyped(b);
+    case KDM_CAP_MODULE: return place_module(b);
+    default: return step(b, "an unknown kind of capability", KE_INVALID_ARGUMENT); /* validated: never */
     }
 }
 
@@ -351,12 +424,27 @@ void component_start(struct root *r, struct component *c)
     c->runs++;
 }
 
+/* Everything made from the component's kept untypeds goes first: the
+ * child in its slot and whatever the component retyped from it (threads,
+ * CNodes, page tables...), so the next build starts from empty ones. */
+static uint64_t revoke_untypeds(struct root *r, struct component *c)
+{
+    const struct kdm_cap *caps = root_caps(r, c);
+    uint64_t e = KE_OK;
+    for (uint32_t i = 0; !e && i < c->decl->cap_count; i++)
+        if (caps[i].kind == KDM_CAP_UNTYPED && r->untypeds[c->decl->first_cap + i])
+            e = kumiki_cnode_revoke(KUMIKI_CAP_INIT_CNODE, r->untypeds[c->decl->first_cap + i], 64);
+    return e;
+}
+
 void component_destroy(struct root *r, struct component *c)
 {
-    uint64_t e = kumiki_process_destroy(&c->slots, &c->process);
+    uint64_t e = revoke_untypeds(r, c);
+    if (e)
+        uprintf("root: component '%s': taking back its untyped failed: %s\n", c->name, kumiki_error_name(e));
+    e = kumiki_process_destroy(&c->slots, &c->process);
     if (e)
         uprintf("root: component '%s': destroying it failed: %s\n", c->name, kumiki_error_name(e));
     c->process = (struct kumiki_process){ 0 };
     c->slots.untyped = c->pool;
-    (void)r;
 }

@@ -75,8 +75,8 @@ static uint64_t prepare_scratch(struct root *r)
     return e ? e : kumiki_frame_unmap(frame);
 }
 
-/* Program, memory and MMIO frames of each component, from the root task's
- * own resources; a failure stops only that component. */
+/* Program, memory, MMIO frames, untypeds and modules of each component,
+ * from the root task's own resources; a failure stops only that component. */
 static void resolve_components(struct root *r)
 {
     const struct kdm_component *decl =
@@ -86,7 +86,7 @@ static void resolve_components(struct root *r)
         struct component *c = &r->components[i];
         *c = (struct component){ .index = i, .decl = &decl[i], .name = root_string(r, decl[i].name) };
         const char *program = root_string(r, decl[i].program), *why = NULL;
-        char detail[200];
+        char detail[256];
         c->program = modules_find(r, program);
         if (!c->program) {
             usnprintf(detail, sizeof(detail), "program '%s' is not among the boot modules", program);
@@ -97,15 +97,8 @@ static void resolve_components(struct root *r)
         } else if (root_ram_untyped(r, decl[i].memory_bits, &c->pool)) {
             usnprintf(detail, sizeof(detail), "no memory for its budget of 2^%u bytes", decl[i].memory_bits);
             supervise_report_failure(r, c, detail);
-        } else {
-            const struct kdm_cap *cap = NULL;
-            uint64_t e = component_make_mmio(r, c, &cap, &why);
-            if (e) {
-                usnprintf(detail, sizeof(detail), "capability '%s' (slot %u): MMIO 0x%lx..0x%lx: %s: %s",
-                          root_string(r, cap->name), cap->slot, cap->a, cap->a + cap->b - 1, why,
-                          kumiki_error_name(e));
-                supervise_report_failure(r, c, detail);
-            }
+        } else if (!component_resolve(r, c, detail, sizeof(detail))) {
+            supervise_report_failure(r, c, detail);
         }
     }
 }

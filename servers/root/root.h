@@ -1,7 +1,8 @@
 /* servers/root/root.h — the root task's state, shared by its files.
  *
  *   main.c       boot: find and validate the manifest, build, audit, start
- *   modules.c    boot modules: mapped once, found by the basename of their command line
+ *   modules.c    boot modules: mapped once, found by the basename of their command line;
+ *                a component's declared modules mapped read only with a header page
  *   devmem.c     frames at given physical addresses, carved from device untypeds
  *   globals.c    what components share: endpoints and shared regions
  *   component.c  one component: its process from the ELF and its declared capabilities
@@ -32,6 +33,8 @@ struct root_module {
     char name[KDM_NAME_MAX]; /* basename of the first word of the command line */
     const void *data;
     uint64_t size;
+    kumiki_cptr_t first_frame; /* its frames: root slots first_frame .. first_frame + pages */
+    uint64_t pages;
 };
 
 enum component_state {
@@ -72,6 +75,13 @@ struct root {
     uint64_t endpoint_objects[KDM_MAX_ENDPOINTS];
     struct shared_region shared[KDM_MAX_SHARED];
     kumiki_cptr_t mmio_frames[KDM_MAX_CAPS]; /* per manifest MMIO capability: its first frame (a run) */
+    /* Per manifest UNTYPED capability: an untyped of its size, kept by the
+     * root task; the component's slot gets its one child, so revoking it
+     * takes back everything the component made from it. */
+    kumiki_cptr_t untypeds[KDM_MAX_CAPS];
+    /* Per manifest MODULE capability: the physical address of its current
+     * header page (made with each build), how the audit recognises it. */
+    uint64_t module_headers[KDM_MAX_CAPS];
     struct root_module modules[KUMIKI_MAX_BOOT_MODULES];
     unsigned module_count;
     struct component components[KDM_MAX_COMPONENTS];
@@ -86,6 +96,13 @@ const char *root_string(const struct root *r, uint32_t offset);
 /* modules.c */
 uint64_t modules_map(struct root *r);
 const struct root_module *modules_find(const struct root *r, const char *name);
+/* Maps module m, read only, for component c at vaddr: a header page made
+ * from the component's memory (struct kumiki_module_header), then m's own
+ * frames.  *header = the header page's frame (a root slot of c's window),
+ * *header_paddr its address; *why names the step that failed. */
+uint64_t modules_map_into(struct component *c, const struct root_module *m, const char *decl_name,
+                          uint64_t max_size, uint64_t vaddr, kumiki_cptr_t *header, uint64_t *header_paddr,
+                          const char **why);
 
 /* devmem.c: *frames = the first of `pages` frame capabilities (consecutive
  * root slots) for the physical pages from paddr; a page asked for twice
@@ -103,10 +120,11 @@ uint64_t root_ram_untyped(struct root *r, unsigned bits, kumiki_cptr_t *out);
 /* component.c */
 void component_prepare(struct root *r, struct component *c, kumiki_cptr_t window_start,
                        kumiki_cptr_t window_end);
-/* The frames of the component's MMIO capabilities, from the root task's own
- * slots (kept across restarts); on failure *failed and *why say which and why. */
-uint64_t component_make_mmio(struct root *r, struct component *c, const struct kdm_cap **failed,
-                             const char **why);
+/* What the component's capabilities need from the root task, kept across
+ * restarts: the frames of its MMIO capabilities, the untyped of its UNTYPED
+ * ones, and its MODULE ones' boot modules (present, within their max).
+ * False, with the reason in detail, when it cannot have them. */
+bool component_resolve(struct root *r, struct component *c, char *detail, size_t size);
 bool component_build(struct root *r, struct component *c);
 void component_start(struct root *r, struct component *c);
 void component_destroy(struct root *r, struct component *c);

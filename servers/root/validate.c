@@ -214,7 +214,23 @@ static bool check_cap_fields(struct checker *c, const struct kdm_cap *k)
         if (k->a || k->b || k->c)
             return fail(c, "notification: fields a, b, c are not 0");
         return true;
-    default: return fail(c, "capability: kind is not one of 1..7");
+    case KDM_CAP_UNTYPED:
+        if (k->a < KDM_UNTYPED_MIN_BITS || k->a > KDM_UNTYPED_MAX_BITS)
+            return fail(c, "untyped: size bits (a) is not 16..30");
+        if (k->b || k->c)
+            return fail(c, "untyped: unused fields b, c are not 0");
+        return true;
+    case KDM_CAP_MODULE:
+        if (k->a > 0xffffffffu || !string_ok(c, (uint32_t)k->a, PROGRAM))
+            return fail(c,
+                        "module: file name (a) is not a valid file name (offset, length, '/' or characters)");
+        if (!area_size_ok(k->b))
+            return fail(c, "module: max size (b) not page aligned, empty or above 1 GiB");
+        if (!mapping_ok(k->c, KDM_MODULE_HEADER_SIZE + k->b))
+            return fail(c, "module: virtual address (c) not page aligned, or its header page and max size "
+                           "not in the user half");
+        return true;
+    default: return fail(c, "capability: kind is not one of 1..9");
     }
 }
 

@@ -12,12 +12,15 @@
 #include <stdint.h>
 
 /* Limits the manifest format leaves to the reader. */
-#define KDM_ARGS_MAX 1024                  /* an argument string, including its NUL */
-#define KDM_USER_LOW 0x1000ull             /* mappings: [low, top) of the user half */
-#define KDM_USER_TOP 0x00007ffffffff000ull /* (the kernel's USER_BOTTOM, USER_TOP) */
-#define KDM_PHYS_TOP (1ull << 52)          /* MMIO: x86_64's physical address width */
-#define KDM_AREA_MAX (1ull << 30)          /* largest MMIO, DMA or shared area */
-#define KDM_RIGHTS   0x1fu                 /* KUMIKI_RIGHT_* (R W G P X) */
+#define KDM_ARGS_MAX           1024                  /* an argument string, including its NUL */
+#define KDM_USER_LOW           0x1000ull             /* mappings: [low, top) of the user half */
+#define KDM_USER_TOP           0x00007ffffffff000ull /* (the kernel's USER_BOTTOM, USER_TOP) */
+#define KDM_PHYS_TOP           (1ull << 52)          /* MMIO: x86_64's physical address width */
+#define KDM_AREA_MAX           (1ull << 30)          /* largest MMIO, DMA or shared area */
+#define KDM_RIGHTS             0x1fu                 /* KUMIKI_RIGHT_* (R W G P X) */
+#define KDM_UNTYPED_MIN_BITS   16u                   /* an untyped capability: 64 KiB .. */
+#define KDM_UNTYPED_MAX_BITS   30u                   /* .. 1 GiB */
+#define KDM_MODULE_HEADER_SIZE 0x1000ull             /* a module's header page, before its max size */
 
 /* Where a problem is: indexes into the manifest's arrays, -1 when the
  * problem is not inside one. */

@@ -189,7 +189,7 @@ static void test_caps(void)
     CASE(m.cap[2].reserved = 1, "capability: reserved", 1, 0, -1);
     CASE(m.cap[2].name = 500, "capability: name", 1, 0, -1);
     CASE(m.cap[2].kind = 0, "capability: kind", 1, 0, -1);
-    CASE(m.cap[2].kind = 8, "capability: kind", 1, 0, -1);
+    CASE(m.cap[2].kind = 10, "capability: kind", 1, 0, -1);
     CASE(m.cap[0].a = 1, "endpoint: index", 0, 0, -1);
     CASE(m.cap[0].c = 0x20, "endpoint: rights", 0, 0, -1);
     CASE(m.cap[2].a = 0x81, "ioport: range", 1, 0, -1);
@@ -219,6 +219,39 @@ static void test_caps(void)
     CASE((m.cap[2].kind = KDM_CAP_NOTIFICATION), "notification: fields", 1, 0, -1);
 }
 
+/* untyped: a = size bits 16..30; module: a = file name, b = max, c = header page. */
+static void test_untyped_and_modules(void)
+{
+#define UNTYPED(bits) (m.cap[2].kind = KDM_CAP_UNTYPED, m.cap[2].a = (bits), m.cap[2].b = 0)
+#define MODULE(file, max, va) \
+    (m.cap[3].kind = KDM_CAP_MODULE, m.cap[3].a = (file), m.cap[3].b = (max), m.cap[3].c = (va))
+    ACCEPTED(UNTYPED(16));
+    ACCEPTED(UNTYPED(30));
+    CASE(UNTYPED(15), "untyped: size bits", 1, 0, -1);
+    CASE(UNTYPED(31), "untyped: size bits", 1, 0, -1);
+    CASE(UNTYPED(1ull << 40), "untyped: size bits", 1, 0, -1);
+    CASE((UNTYPED(20), m.cap[2].b = 1), "untyped: unused", 1, 0, -1);
+    CASE((UNTYPED(20), m.cap[2].c = 0x1000), "untyped: unused", 1, 0, -1);
+    ACCEPTED(MODULE(S_PROG, 0x2000, 0x20000000));
+    ACCEPTED(MODULE(S_PROG, 1ull << 30, 0x20000000));
+    /* The header page and the max end exactly at the top of the user half. */
+    ACCEPTED(MODULE(S_PROG, 0x1000, 0x7fffffffd000ull));
+    CASE(MODULE(S_ARGS, 0x2000, 0x20000000), "module: file name", 1, 1, -1); /* has a space */
+    CASE(MODULE(0, 0x2000, 0x20000000), "module: file name", 1, 1, -1);      /* empty */
+    CASE(MODULE(500, 0x2000, 0x20000000), "module: file name", 1, 1, -1);
+    CASE(MODULE(1ull << 32, 0x2000, 0x20000000), "module: file name", 1, 1, -1);
+    CASE((MODULE(S_PROG, 0x2000, 0x20000000), m.strings[S_PROG + 1] = '/'), "component: program", 0, -1, -1);
+    CASE(MODULE(S_PROG, 0, 0x20000000), "module: max size", 1, 1, -1);
+    CASE(MODULE(S_PROG, 0x1800, 0x20000000), "module: max size", 1, 1, -1);
+    CASE(MODULE(S_PROG, (1ull << 30) + 0x1000, 0x20000000), "module: max size", 1, 1, -1);
+    CASE(MODULE(S_PROG, 0x1000, 0x20000800), "module: virtual address", 1, 1, -1);
+    CASE(MODULE(S_PROG, 0x1000, 0), "module: virtual address", 1, 1, -1);
+    CASE(MODULE(S_PROG, 0x1000, 0x7fffffffe000ull), "module: virtual address", 1, 1, -1);
+    CASE(MODULE(S_PROG, 0x1000, 0xffff800000000000ull), "module: virtual address", 1, 1, -1);
+#undef UNTYPED
+#undef MODULE
+}
+
 static void test_shared(void)
 {
     CASE(m.shared[0].size = 0, "shared region: size", -1, -1, 0);
@@ -234,6 +267,7 @@ int main(void)
     test_strings();
     test_components();
     test_caps();
+    test_untyped_and_modules();
     test_shared();
     return check_exit("root_validate");
 }
