@@ -12,6 +12,21 @@ int memcmp(const void *a, const void *b, size_t len)
     return 0;
 }
 
+/* Overlapping ranges copy as if through a temporary buffer. */
+void *memmove(void *dst, const void *src, size_t len)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (d < s || d >= s + len) {
+        for (size_t i = 0; i < len; i++)
+            d[i] = s[i];
+    } else {
+        for (size_t i = len; i-- > 0;)
+            d[i] = s[i];
+    }
+    return dst;
+}
+
 size_t strlen(const char *s)
 {
     size_t n = 0;

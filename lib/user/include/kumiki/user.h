@@ -55,6 +55,7 @@ size_t uvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 void *memset(void *dst, int value, size_t len);
 void *memcpy(void *restrict dst, const void *restrict src, size_t len);
 int memcmp(const void *a, const void *b, size_t len);
+void *memmove(void *dst, const void *src, size_t len);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 /* True when the command line has the word `arg` as one of its arguments. */

@@ -1,0 +1,423 @@
+/* personalities/linux/main.c — the Linux personality server: boot, then
+ * answer every fault of every Linux thread.
+ *
+ * One server thread does everything, so nothing locks.  A fault arrives
+ * with the thread's badge; the answer is a reply (resume), a saved reply
+ * for later (the call waits), or nothing (the thread is gone).  Replies to
+ * the current fault go out with ReplyRecv (one kernel entry), unless woken
+ * threads must be answered first. */
+#include "exec.h"
+#include "fd.h"
+#include "frames.h"
+#include "heap.h"
+#include "hostlink.h"
+#include "kobj.h"
+#include "linux_caps.h"
+#include "personality.h"
+#include "signal.h"
+#include "slots.h"
+#include "syscall.h"
+#include "time.h"
+#include "timer_client.h"
+#include "tty.h"
+#include "vfs.h"
+#include <kumiki/invocations_generated.h>
+#include <kumiki/ipc.h>
+#include <kumiki/module_header.h>
+#include <kumiki/program.h>
+#include <kumiki/user.h>
+#include <stdarg.h>
+
+struct lx_personality lx;
+
+/* Memory plan of the untyped (2^LINUX_UNTYPED_BITS_POOL bytes): address
+ * spaces get chunks, the rest is the frame pool, the heap and the
+ * personality's own page tables. */
+enum { CHUNK_BITS = 18, CHUNK_COUNT = 64 };
+
+/* The CSpace: linux_run.kdep gives the instance `cspace 16`; the slots
+ * above the declared ones are the personality's to hand out. */
+enum { CSPACE_RADIX = 16, FIRST_FREE_SLOT = 32 };
+_Static_assert(LINUX_CAP_ROOTFS < FIRST_FREE_SLOT, "declared capabilities below the free slots");
+
+void lx_log(const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = uvsnprintf(line, sizeof(line) - 1, fmt, ap);
+    va_end(ap);
+    if (n > sizeof(line) - 2)
+        n = sizeof(line) - 2;
+    line[n++] = '\n';
+    line[n] = 0;
+    uprintf("linux: %s", line);
+}
+
+static bool init_done;
+
+void lx_init_exited(int wait_status)
+{
+    lx_log("init exited: %s %d", (wait_status & 0x7f) ? "signal" : "status",
+           (wait_status & 0x7f) ? wait_status & 0x7f : (wait_status >> 8) & 0xff);
+    hostlink_exit(wait_status);
+    init_done = true;
+}
+
+/* ---- answering threads -------------------------------------------------------- */
+
+static struct kumiki_msg reply;
+static bool reply_pending; /* `reply` answers the fault just received */
+
+static void fill_syscall_reply(struct kumiki_msg *m, const struct lx_syscall_regs *r, bool all)
+{
+    m->label = 0;
+    m->extra_caps = 0;
+    m->length = all ? 10 : 1;
+    m->words[0] = r->rax;
+    if (all) {
+        const uint64_t w[] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9, r->rip, r->rsp, r->rflags };
+        for (unsigned i = 0; i < 9; i++)
+            m->words[1 + i] = w[i];
+    }
+}
+
+/* Sends m to t: as the reply to the current fault, or through the reply
+ * capability saved when t started waiting. */
+static void answer(struct lx_thread *t, struct kumiki_msg *m, bool current)
+{
+    if (current) {
+        reply = *m;
+        reply_pending = true;
+    } else {
+        kumiki_send(t->reply_slot, m);
+    }
+    t->state = LX_THREAD_RUNNING;
+}
+
+static void complete(struct lx_thread *t, int64_t result, bool current)
+{
+    if (result == LX_BLOCK && !t->has_result && lx_signal_deliverable(t)) {
+        /* A signal is waiting: the call does not sleep; it runs once more
+         * knowing it was interrupted (nanosleep reports what was left). */
+        lx_unwait(t);
+        t->interrupted = true;
+        result = syscall_run(t);
+        if (result == LX_BLOCK) {
+            lx_unwait(t);
+            result = -LX_EINTR;
+        }
+    }
+    if (result == LX_BLOCK) {
+        if (current && kumiki_cnode_save_caller(KUMIKI_PROGRAM_CAP_CNODE, t->reply_slot, 64)) {
+            lx_log("cannot save the reply of %s[%d]", t->proc->comm, t->tid);
+            lx_unwait(t);
+            return;
+        }
+        t->state = LX_THREAD_BLOCKED;
+        return;
+    }
+    if (result == LX_NO_REPLY)
+        return;
+    t->call_deadline_ns = 0;
+    t->timed_out = false;
+    t->interrupted = false;
+    struct kumiki_msg m;
+    if (result == LX_RESUME_AS_IS) {
+        m = (struct kumiki_msg){ .label = 0, .length = 0 };
+        answer(t, &m, current);
+        return;
+    }
+    struct lx_syscall_regs r = t->regs;
+    r.rax = (uint64_t)result;
+    if (t->sigpending || (t->proc->sigpending & ~t->sigmask)) {
+        struct lx_syscall_regs before = r;
+        if (!signal_deliver(t, &r, &result, true))
+            return; /* killed */
+        fill_syscall_reply(&m, &r, memcmp(&before, &r, sizeof(r)) != 0);
+    } else {
+        fill_syscall_reply(&m, &r, false);
+    }
+    answer(t, &m, current);
+}
+
+static void run_retries(void)
+{
+    struct lx_thread *t;
+    while ((t = lx_next_retry())) {
+        if (t->state != LX_THREAD_RETRY)
+            continue;
+        int64_t result;
+        if (t->has_result) {
+            t->has_result = false;
+            result = t->result;
+        } else {
+            result = syscall_run(t);
+        }
+        if (result == LX_BLOCK && !lx_signal_deliverable(t)) {
+            t->state = LX_THREAD_BLOCKED; /* its reply capability is still saved */
+            continue;
+        }
+        t->state = LX_THREAD_BLOCKED;
+        complete(t, result, false);
+    }
+}
+
+static int exception_signal(uint64_t vector, int *code)
+{
+    *code = 0x80; /* SI_KERNEL */
+    switch (vector) {
+    case 0: *code = 1; return LX_SIGFPE; /* FPE_INTDIV */
+    case 1:
+    case 3: *code = 1; return LX_SIGTRAP;
+    case 6: *code = 2; return LX_SIGILL; /* ILL_ILLOPN */
+    case 16:
+    case 19: return LX_SIGFPE;
+    case 17: return LX_SIGBUS;
+    default: return LX_SIGSEGV;
+    }
+}
+
+static void handle(struct kumiki_msg *m)
+{
+    if (m->label == KUMIKI_BOUND_NOTIFICATION_LABEL) {
+        time_fired();
+        lx_deadlines_dirty = true;
+        return;
+    }
+    struct lx_thread *t = thread_by_badge(m->badge);
+    if (!t)
+        return; /* a thread that is gone; its fault needs no answer */
+    struct kumiki_msg empty = { .label = 0, .length = 0 };
+    switch (m->label) {
+    case 1: { /* UNKNOWN_SYSCALL: a Linux system call */
+        uint64_t *w = m->words;
+        t->regs = (struct lx_syscall_regs){ w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9] };
+        t->state = LX_THREAD_SYSCALL;
+        complete(t, syscall_run(t), true);
+        return;
+    }
+    case 3: { /* VM fault: rip address is_fetch error_code */
+        int e = mm_fault(t->proc->mm, m->words[1], m->words[3]);
+        if (e == 0) {
+            answer(t, &empty, true);
+            return;
+        }
+        int sig = e == -LX_ENOMEM ? LX_SIGBUS : LX_SIGSEGV;
+        int code = e == -LX_ENOMEM ? 2 /* BUS_ADRERR */ : mm_find_vma(t->proc->mm, m->words[1]) ? 2 : 1;
+        if (signal_fault(t, sig, code, m->words[1]))
+            answer(t, &empty, true);
+        return;
+    }
+    case 2: { /* USER_EXCEPTION: rip rsp rflags vector error_code */
+        int code;
+        int sig = exception_signal(m->words[3], &code);
+        if (signal_fault(t, sig, code, 0))
+            answer(t, &empty, true);
+        return;
+    }
+    default: return;
+    }
+}
+
+/* ---- boot ---------------------------------------------------------------------- */
+
+static char *read_whole(const char *path, size_t *len)
+{
+    struct lx_path where;
+    struct lx_lookup_ctx c = { 0 };
+    if (!vfs_root(&c.root))
+        return NULL;
+    c.start = c.root;
+    int e = vfs_lookup(&c, path, LX_LOOKUP_FOLLOW, &where);
+    path_put(&c.root);
+    if (e)
+        return NULL;
+    uint64_t size = inode_size(where.inode);
+    char *buf = size < (1u << 20) ? lx_malloc((size_t)size + 1) : NULL;
+    if (buf && vfs_read_inode(where.inode, 0, buf, (size_t)size) != (int64_t)size) {
+        lx_free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[size] = 0;
+    *len = (size_t)size;
+    path_put(&where);
+    return buf;
+}
+
+/* NUL-separated strings of a file into a vector. */
+static char **split(char *data, size_t len, unsigned *count)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (!data[i])
+            n++;
+    if (len && data[len - 1])
+        n++;
+    char **v = lx_calloc(n + 1, sizeof(char *));
+    if (!v)
+        return NULL;
+    unsigned k = 0;
+    for (size_t i = 0; i < len && k < n; k++) {
+        v[k] = lx_strdup(data + i);
+        i += strlen(data + i) + 1;
+    }
+    *count = k;
+    return v;
+}
+
+static int start_init(void)
+{
+    struct lx_exec_args args = { 0 };
+    size_t len;
+    char *data = read_whole("/.kumiki/argv", &len);
+    bool run_mode = data != NULL && lx.hostlink; /* started by tools/kumiki-run */
+    if (data) {
+        args.argv = split(data, len, &args.argc);
+        lx_free(data);
+    }
+    if (!args.argv || !args.argc) {
+        static char *const fallback[] = { "/sbin/init" };
+        args.argv = lx_calloc(2, sizeof(char *));
+        args.argv[0] = lx_strdup(fallback[0]);
+        args.argc = 1;
+    }
+    data = read_whole("/.kumiki/env", &len);
+    if (data) {
+        args.envp = split(data, len, &args.envc);
+        lx_free(data);
+    }
+    struct lx_proc *p = proc_new(NULL);
+    struct lx_thread *t = p ? thread_new(p) : NULL;
+    if (!t)
+        return -LX_ENOMEM;
+    p->files = files_new();
+    p->fs = fsinfo_new_root();
+    if (!p->files || !p->fs)
+        return -LX_ENOMEM;
+    data = read_whole("/.kumiki/cwd", &len);
+    if (data) {
+        while (len && (data[len - 1] == '\n' || !data[len - 1]))
+            data[--len] = 0;
+        struct lx_lookup_ctx c = { .root = p->fs->root, .start = p->fs->cwd };
+        struct lx_path dir;
+        if (vfs_lookup(&c, data, LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, &dir) == 0) {
+            path_put(&p->fs->cwd);
+            p->fs->cwd = dir;
+        } else {
+            lx_log("cannot change to the directory %s", data);
+        }
+        lx_free(data);
+    }
+    struct lx_file *in, *out, *err;
+    if (run_mode) {
+        /* kumiki-run: standard input is a file of the archive (or nothing),
+         * standard output and error go to the host separately. */
+        in = vfs_open_kernel("/.kumiki/stdin", LX_O_RDONLY);
+        if (!in)
+            in = vfs_open_kernel("/dev/null", LX_O_RDONLY);
+        out = hostlink_file_open(HOSTLINK_STDOUT);
+        err = hostlink_file_open(HOSTLINK_STDERR);
+    } else {
+        /* The console is init's terminal. */
+        in = tty_open();
+        out = tty_open();
+        err = tty_open();
+        tty_set_session(p->sid, p->pgid);
+    }
+    if (in)
+        files_install(p->files, 0, in);
+    if (out)
+        files_install(p->files, 1, out);
+    if (err)
+        files_install(p->files, 2, err);
+    struct lx_inode *prog;
+    const char *path = args.argv[0];
+    if (vfs_open_exec(p, "/.kumiki/prog", &prog) == 0) {
+        inode_put(prog);
+        path = "/.kumiki/prog";
+    }
+    memcpy(p->comm, "init", 5);
+    int e = lx_exec(t, path, &args);
+    if (e)
+        lx_log("cannot start %s: error %d", path, -e);
+    lx_exec_args_free(&args);
+    return e;
+}
+
+int main(const char *cmdline)
+{
+    (void)cmdline;
+    lx.timer = LINUX_CAP_CLOCK;
+    lx.serial = LINUX_CAP_CONSOLE;
+    lx.hostlink = LINUX_CAP_HOSTLINK;
+    lx.halt_when_init_exits = true;
+    lx_slots_init(FIRST_FREE_SLOT, (kumiki_cptr_t)1 << CSPACE_RADIX);
+    kobj_init(LINUX_CAP_POOL);
+    if (mm_init(LINUX_CAP_POOL, CHUNK_BITS, CHUNK_COUNT)) {
+        lx_log("no memory for address spaces");
+        return 1;
+    }
+    uint64_t pool_bytes = ((uint64_t)1 << LINUX_UNTYPED_BITS_POOL) - ((uint64_t)CHUNK_COUNT << CHUNK_BITS);
+    /* An eighth stays for the heap and the personality's page tables. */
+    frames_init(LINUX_CAP_POOL, LX_FRAMES_BASE, (uint32_t)(pool_bytes / 4096 / 8 * 7));
+    lx.endpoint = kobj_new(KUMIKI_OBJ_ENDPOINT, 0);
+    lx.notification = kobj_new(KUMIKI_OBJ_NOTIFICATION, 0);
+    if (!lx.endpoint || !lx.notification ||
+        kumiki_tcb_bind_notification(KUMIKI_PROGRAM_CAP_TCB, lx.notification)) {
+        lx_log("cannot make the endpoint and notification");
+        return 1;
+    }
+    if (timer_register_notification(lx.timer, lx.notification)) {
+        lx_log("the timer refused the notification: no sleeps");
+        lx.timer = 0;
+    }
+    time_init();
+    syscall_init();
+
+    const struct kumiki_module_header *root = (const void *)(uintptr_t)LINUX_VADDR_ROOTFS;
+    if (root->magic != KUMIKI_MODULE_MAGIC) {
+        lx_log("no root file system module");
+        return 1;
+    }
+    int e = vfs_init_from_tar(kumiki_module_data(root), root->size);
+    if (e) {
+        lx_log("the root file system archive is unusable (error %d)", -e);
+        return 1;
+    }
+    if (start_init())
+        return 1;
+
+    struct kumiki_msg m;
+    for (;;) {
+        if (init_done && lx.halt_when_init_exits) {
+            uint64_t ignored;
+            kumiki_raw_syscall(SYS_DEBUG_HALT, 0x10, 0, &ignored);
+        }
+        run_retries();
+        if (lx_deadlines_dirty) {
+            lx_deadlines_dirty = false;
+            uint64_t now = lx_now_ns();
+            uint64_t next = lx_expire_deadlines(now), poll = tty_poll(now);
+            if (poll && (!next || poll < next))
+                next = poll;
+            time_arm(next);
+            run_retries();
+        }
+        if (reply_pending) {
+            reply_pending = false;
+            m = reply;
+            kumiki_reply_recv(lx.endpoint, &m);
+        } else {
+            kumiki_recv(lx.endpoint, &m);
+        }
+        handle(&m);
+        /* Threads woken by this message are answered before the current
+         * one: a reply still pending goes out first without waiting. */
+        if (reply_pending && lx_retry_pending()) {
+            reply_pending = false;
+            kumiki_reply(&reply);
+        }
+    }
+}

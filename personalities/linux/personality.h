@@ -1,0 +1,21 @@
+/* personalities/linux/personality.h — what the whole personality shares:
+ * the capabilities it was given and made at boot, and its log. */
+#pragma once
+
+#include <kumiki/abi.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct lx_personality {
+    kumiki_cptr_t endpoint;     /* Linux threads' faults arrive here (badged per thread) */
+    kumiki_cptr_t notification; /* bound to the personality's TCB: timeouts */
+    kumiki_cptr_t timer;        /* the timer driver (0: none) */
+    kumiki_cptr_t serial;       /* the serial driver's console (0: none) */
+    kumiki_cptr_t hostlink;     /* I/O port 0xe9 for kumiki-run's frames (0: none) */
+    bool halt_when_init_exits;  /* kumiki-run: end the QEMU run with init */
+};
+
+extern struct lx_personality lx;
+
+/* Personality messages to the console, one line each ("linux: ..."). */
+__attribute__((format(printf, 1, 2))) void lx_log(const char *fmt, ...);

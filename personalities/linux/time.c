@@ -1,0 +1,228 @@
+/* personalities/linux/time.c — see time.h; the clock and sleep system calls. */
+#include "time.h"
+#include "personality.h"
+#include "syscall.h"
+#include "timer_client.h"
+#include <kumiki/ipc.h>
+#include <kumiki/user.h>
+
+__extension__ typedef unsigned __int128 u128;
+
+enum { TIMEOUT_ID = 0 };
+
+/* ns = (tsc - tsc_base) * ns_per_tsc_q32 >> 32. */
+static uint64_t tsc_base, ns_per_tsc_q32 = 1ull << 32;
+static uint64_t realtime_base_ns = 1704067200ull * 1000000000ull; /* 2024-01-01, until the RTC says */
+static uint64_t armed_deadline;
+
+uint64_t lx_now_ns(void)
+{
+    uint64_t d = kumiki_read_tsc() - tsc_base;
+    return (uint64_t)(((u128)d * ns_per_tsc_q32) >> 32);
+}
+
+uint64_t lx_realtime_ns(void)
+{
+    return realtime_base_ns + lx_now_ns();
+}
+
+static uint64_t driver_now(void)
+{
+    uint64_t ns = 0;
+    timer_now(lx.timer, &ns);
+    return ns;
+}
+
+void time_init(void)
+{
+    tsc_base = kumiki_read_tsc();
+    if (!lx.timer)
+        return; /* 1 ns per TSC count: a clock that moves, if not at the right speed */
+    /* Two PIT periods between driver readings that changed: the rate. */
+    uint64_t start = driver_now(), first;
+    while ((first = driver_now()) == start)
+        kumiki_yield();
+    uint64_t tsc_first = kumiki_read_tsc(), last;
+    while ((last = driver_now()) < first + 2 * TIMER_TICK_NS)
+        kumiki_yield();
+    uint64_t tsc_last = kumiki_read_tsc();
+    if (tsc_last > tsc_first)
+        ns_per_tsc_q32 = (uint64_t)(((u128)(last - first) << 32) / (tsc_last - tsc_first));
+    tsc_base = tsc_first;
+    uint64_t shift = lx_now_ns();
+    (void)shift;
+}
+
+void time_arm(uint64_t deadline)
+{
+    if (!lx.timer || deadline == armed_deadline)
+        return;
+    armed_deadline = deadline;
+    if (!deadline) {
+        timer_cancel(lx.timer, TIMEOUT_ID);
+        return;
+    }
+    uint64_t now = lx_now_ns();
+    timer_oneshot(lx.timer, TIMEOUT_ID, deadline > now ? deadline - now : 1);
+}
+
+/* The deadline fired or was passed: forget it so that the next arm re-arms. */
+void time_fired(void)
+{
+    armed_deadline = 0;
+}
+
+/* ---- system calls -------------------------------------------------------- */
+
+enum {
+    CLOCK_REALTIME = 0,
+    CLOCK_MONOTONIC = 1,
+    CLOCK_PROCESS_CPUTIME_ID = 2,
+    CLOCK_THREAD_CPUTIME_ID = 3,
+    CLOCK_MONOTONIC_RAW = 4,
+    CLOCK_REALTIME_COARSE = 5,
+    CLOCK_MONOTONIC_COARSE = 6,
+    CLOCK_BOOTTIME = 7,
+    TIMER_ABSTIME = 1,
+};
+
+static int clock_read(int clock, const struct lx_proc *p, uint64_t *ns)
+{
+    switch (clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE: *ns = lx_realtime_ns(); return 0;
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME: *ns = lx_now_ns(); return 0;
+    /* CPU time is not accounted per process: the time it has existed is an
+     * upper bound that still moves forward. */
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID: *ns = lx_now_ns() - p->start_ns; return 0;
+    default: return -LX_EINVAL;
+    }
+}
+
+static struct lx_timespec to_ts(uint64_t ns)
+{
+    return (struct lx_timespec){ (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull) };
+}
+
+static int64_t sys_clock_gettime(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    uint64_t ns;
+    int e = clock_read(arg_int(r->rdi), t->proc, &ns);
+    if (e)
+        return e;
+    struct lx_timespec ts = to_ts(ns);
+    return mm_copy_out(t->proc->mm, r->rsi, &ts, sizeof(ts));
+}
+
+static int64_t sys_clock_getres(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    uint64_t ns;
+    int e = clock_read(arg_int(r->rdi), t->proc, &ns);
+    if (e)
+        return e;
+    struct lx_timespec ts = { 0, 1 };
+    return r->rsi ? mm_copy_out(t->proc->mm, r->rsi, &ts, sizeof(ts)) : 0;
+}
+
+static int64_t sys_gettimeofday(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    uint64_t ns = lx_realtime_ns();
+    int64_t tv[2] = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000) };
+    if (r->rdi && mm_copy_out(t->proc->mm, r->rdi, tv, sizeof(tv)))
+        return -LX_EFAULT;
+    if (r->rsi) {
+        int32_t tz[2] = { 0, 0 };
+        if (mm_copy_out(t->proc->mm, r->rsi, tz, sizeof(tz)))
+            return -LX_EFAULT;
+    }
+    return 0;
+}
+
+static int64_t sys_time(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    int64_t s = (int64_t)(lx_realtime_ns() / 1000000000ull);
+    if (r->rdi && mm_copy_out(t->proc->mm, r->rdi, &s, sizeof(s)))
+        return -LX_EFAULT;
+    return s;
+}
+
+/* Sleeps until the call's deadline (set at the first run); an interrupted
+ * sleep reports what was left in rem. */
+static int64_t sleep_until(struct lx_thread *t, uint64_t deadline, uint64_t urem)
+{
+    uint64_t now = lx_now_ns();
+    if (now >= deadline)
+        return 0;
+    if (t->interrupted) {
+        if (urem) {
+            struct lx_timespec left = to_ts(deadline - now);
+            if (mm_copy_out(t->proc->mm, urem, &left, sizeof(left)))
+                return -LX_EFAULT;
+        }
+        return -LX_EINTR;
+    }
+    lx_wait_until(t, deadline);
+    return LX_BLOCK;
+}
+
+static int read_timespec(struct lx_thread *t, uint64_t u, uint64_t *ns)
+{
+    struct lx_timespec ts;
+    if (mm_copy_in(t->proc->mm, &ts, u, sizeof(ts)))
+        return -LX_EFAULT;
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+        return -LX_EINVAL;
+    *ns = (uint64_t)ts.tv_sec > (UINT64_MAX / 2) / 1000000000ull
+              ? UINT64_MAX / 2
+              : (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    return 0;
+}
+
+static int64_t sys_nanosleep(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    if (!t->call_deadline_ns) {
+        uint64_t ns;
+        int e = read_timespec(t, r->rdi, &ns);
+        if (e)
+            return e;
+        t->call_deadline_ns = lx_now_ns() + ns + 1;
+    }
+    return sleep_until(t, t->call_deadline_ns, r->rsi);
+}
+
+static int64_t sys_clock_nanosleep(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    int clock = arg_int(r->rdi), flags = arg_int(r->rsi);
+    uint64_t now_clock;
+    if (clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID)
+        return -LX_EOPNOTSUPP;
+    int e = clock_read(clock, t->proc, &now_clock);
+    if (e)
+        return e;
+    if (!t->call_deadline_ns) {
+        uint64_t ns;
+        if ((e = read_timespec(t, r->rdx, &ns)))
+            return e;
+        uint64_t mono = lx_now_ns();
+        if (flags & TIMER_ABSTIME)
+            t->call_deadline_ns = ns > now_clock ? mono + (ns - now_clock) : mono;
+        else
+            t->call_deadline_ns = mono + ns;
+        t->call_deadline_ns += 1; /* never 0 */
+    }
+    return sleep_until(t, t->call_deadline_ns, (flags & TIMER_ABSTIME) ? 0 : r->r10);
+}
+
+const struct lx_syscall_def lx_syscalls_time[] = {
+    LX_SYSCALL(228, clock_gettime, sys_clock_gettime),
+    LX_SYSCALL(229, clock_getres, sys_clock_getres),
+    LX_SYSCALL(96, gettimeofday, sys_gettimeofday),
+    LX_SYSCALL(201, time, sys_time),
+    LX_SYSCALL(35, nanosleep, sys_nanosleep),
+    LX_SYSCALL(230, clock_nanosleep, sys_clock_nanosleep),
+    { 0, NULL, NULL },
+};
