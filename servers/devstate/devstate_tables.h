@@ -26,8 +26,11 @@ enum {
     DEVSTATE_MAX_RING = 4096,
 };
 
-/* One call of an actuator: what devstate asks of a driver, and what the
- * driver's side reports back for the monitor. */
+/* One call of an actuator: what devstate asks of a driver.  The actuator
+ * records each device access the driver makes for it (the port it touches,
+ * the value, how many accesses of which size) through `record`, so the
+ * monitor shows what really reached the device; for a final action it does
+ * so before the irreversible step (devstate then flushes the monitor). */
 struct devstate_action {
     uint32_t arg;   /* the table's argument: apply fdc_motor(1) -> 1 */
     uint64_t value; /* apply: the merged field value; write: the register value */
@@ -36,8 +39,12 @@ struct devstate_action {
     uint8_t *buffer; /* the client's shared buffer, buffer_size bytes */
     uint64_t buffer_size;
     /* out */
-    uint64_t result;   /* read: the device's value; operation: the device's status */
-    uint32_t accesses; /* port accesses the driver made for it (0: unknown) */
+    uint64_t result; /* read: the device's value */
+    /* devstate's */
+    void (*record)(const struct devstate_action *action, uint16_t port, uint64_t value, uint32_t count,
+                   uint32_t size, bool failed);
+    unsigned device; /* index into devstate_config.devices */
+    bool final;
 };
 
 /* 0 on success, else an enum devstate_error value (nothing was done). */
@@ -74,7 +81,7 @@ struct devstate_device {
     const struct devstate_register_binding *registers; /* [model.register_count] */
     unsigned operation_count;
     const struct devstate_operation *operations;
-    int readback; /* register read back after each action and operation, -1: none */
+    devstate_actuator stop; /* ends the driver when devstate ends (NULL: left running) */
 };
 
 /* A client's shared buffer for transfers (the deployment's region). */

@@ -9,12 +9,13 @@
 
 #include <string.h>
 
-/* The actuators the tables name (the server's act_*.c call drivers; here
- * only their addresses matter). */
-int devstate_act_fdc_motor(struct devstate_action *a);
-int devstate_act_fdc_read_dor(struct devstate_action *a);
-int devstate_act_fdc_read(struct devstate_action *a);
-int devstate_act_acpi_power_off(struct devstate_action *a);
+/* The actuators the tables name (declared by the generated header; the
+ * server's act_*.c call drivers, here only their addresses matter). */
+int devstate_act_fdc_stop(struct devstate_action *a)
+{
+    (void)a;
+    return 0;
+}
 int devstate_act_fdc_motor(struct devstate_action *a)
 {
     (void)a;
@@ -74,7 +75,7 @@ static void test_fdc(void)
     CHECK(m->register_count == 4 && !strcmp(m->registers[0].name, "dor") && m->registers[0].offset == 0x3f2);
     CHECK(m->registers[0].reads == DS_REWRITE && m->registers[0].writes == DS_REWRITE);
     CHECK(fdc->registers[0].read == devstate_act_fdc_read_dor && fdc->registers[0].size == 1);
-    CHECK(fdc->readback == 0);
+    CHECK(fdc->stop == devstate_act_fdc_stop);
     CHECK(m->registers[2].offset == 0x3f4 && m->registers[2].reads == DS_REFUSE &&
           m->registers[2].refused_value == 0x80);
     CHECK(m->registers[1].reads == DS_VIRTUAL && fdc->registers[1].read == NULL);
@@ -105,7 +106,7 @@ static void test_acpi(void)
     CHECK(acpi->fields[sleep].apply == devstate_act_acpi_power_off && acpi->fields[sleep].final);
     CHECK(m->registers[0].offset == 0x604 && acpi->registers[0].size == 2 &&
           m->registers[0].writes == DS_REWRITE);
-    CHECK(acpi->readback == -1);
+    CHECK(acpi->stop == NULL);
     CHECK(acpi->operation_count == 1 && acpi->operations[0].classification == DS_REFUSE);
     struct ds_state st;
     ds_init(&st, m);
