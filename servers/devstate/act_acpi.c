@@ -8,6 +8,7 @@
 #include "devstate_config.h"
 #include "devstate_types.h"
 
+#include <kumiki/ipc.h>
 #include <kumiki/user.h>
 
 enum { SLP_EN = 1u << 13, SLP_TYP_SHIFT = 10 };
@@ -25,6 +26,10 @@ int devstate_act_acpi_power_off(struct devstate_action *a)
     }
     a->record(a, (uint16_t)pm1a, (uint64_t)sleep_type << SLP_TYP_SHIFT | SLP_EN, 1, 2, false);
     acpi_power_power_off(DEVSTATE_CAP_ACPI);
-    uprintf("devstate: still running after the ACPI power-off\n");
+    /* The machine goes off a moment after the driver's write returns:
+     * only a second later is it a failure. */
+    for (uint64_t start = kumiki_ticks(); kumiki_ticks() - start < kumiki_tick_hz();)
+        kumiki_yield();
+    uprintf("devstate: still running a second after the ACPI power-off\n");
     return DEVSTATE_ERROR_DEVICE_FAILED;
 }
