@@ -87,9 +87,21 @@ static bool force_armed[DEVSTATE_MAX_FORCES];
 
 /* ---- the monitor ------------------------------------------------------ */
 
+static uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+/* One record.  The line format (iomon_line.h, tools/iomon) wants at least
+ * one access of at least one byte, and a value that fits its size: a
+ * request that asked for none (a detach, a bad count or size) is recorded
+ * as one byte, its value cut to its size. */
 static void note(uint8_t actor, uint32_t thread, uint8_t device, uint16_t reg, uint64_t value, uint32_t count,
                  uint32_t size, enum devstate_outcome outcome)
 {
+    count = count ? count : 1;
+    size = size ? size : 1;
+    value &= size_mask(size);
     monitor_record(&monitor, (struct devstate_record){ .tsc = kumiki_read_tsc(),
                                                        .value = value,
                                                        .thread = thread,
@@ -226,11 +238,6 @@ static int register_index(const struct ds_device *m, uint16_t reg)
         if (m->registers[r].offset == reg)
             return (int)r;
     return -1;
-}
-
-static uint64_t size_mask(unsigned size)
-{
-    return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
 }
 
 /* The common checks of a register access; 0, or the error (recorded). */

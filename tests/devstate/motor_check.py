@@ -19,12 +19,19 @@ IOMON lines (the format of servers/devstate/iomon_line.h):
     motor off while the other client still had it on, and the motor was
     read back running after that.
 
+Every IOMON line must also be well formed for tools/iomon (its own parser).
+
 usage: motor_check.py WORKDIR RUNNER [runner arguments...]
 """
 import os
 import re
 import subprocess
 import sys
+
+# tools/iomon reads these logs: every IOMON line must be well formed for it.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "iomon"))
+from iolog.records import parse  # noqa: E402
 
 SECTORS = 2880
 CLIENTS = ("client_1", "client_2")
@@ -126,6 +133,8 @@ def main():
         print("motor_check: the boot failed (status %d)" % run.returncode)
         return 1
     problems = check(run.stdout.splitlines())
+    problems += ["tools/iomon finds line %d malformed: %s" % (m.line, m.message)
+                 for m in parse(run.stdout.encode()).malformed]
     for p in problems:
         print("motor_check: FAILED " + p)
     if not problems:

@@ -17,11 +17,19 @@ its reader had not acknowledged may appear twice, identically):
 and from the root task's lines: busy's priority moved from 100 by steps of
 5, never outside 95..110, up to 110 and back down to 95.
 
+Every IOMON line must also be well formed for tools/iomon (its own parser).
+
 usage: power_check.py RUNNER [runner arguments...]
 """
+import os
 import re
 import subprocess
 import sys
+
+# tools/iomon reads these logs: every IOMON line must be well formed for it.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "iomon"))
+from iolog.records import parse  # noqa: E402
 
 LINE = re.compile(r"^IOMON (\d+) (\d+) (\S+) (\d+) (\S+) (0x[0-9a-f]+) (0x[0-9a-f]+) (\d+) (\d+) "
                   r"(forwarded|virtual|rewritten|refused|error|deferred)$")
@@ -104,6 +112,8 @@ def main():
         print("power_check: the boot failed (status %d)" % run.returncode)
         return 1
     problems = check(run.stdout.splitlines())
+    problems += ["tools/iomon finds line %d malformed: %s" % (m.line, m.message)
+                 for m in parse(run.stdout.encode()).malformed]
     for p in problems:
         print("power_check: FAILED " + p)
     if not problems:
