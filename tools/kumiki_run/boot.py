@@ -28,7 +28,7 @@ def read_boot_list(path, build_dir):
             lines = f.read().splitlines()
     except OSError as error:
         raise BootError(f"cannot read the boot list '{path}': {error.strerror} "
-                        "(is the Linux personality built? meson compile -C BUILD)") from None
+                        "(is the Linux personality built? meson compile -C BUILD linux_run.boot)") from None
     except UnicodeDecodeError:
         raise BootError(f"the boot list '{path}' is not UTF-8 text") from None
     kernel = None

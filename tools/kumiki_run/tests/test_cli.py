@@ -105,11 +105,20 @@ class Run(unittest.TestCase):
         rest, err = proc.communicate(timeout=60)
         self.assertEqual((first + rest, err, proc.returncode), (b"ab", b"", 0))
 
-    def failed(self, args, pattern, options=(), stdout=b""):
+    def failed(self, args, pattern, options=(), stdout=b"", booted=True):
+        """kumiki-run exits 125 saying `pattern`; after a boot it keeps and names the serial log,
+        before one it keeps nothing."""
+        before = set(os.listdir(self.dir))
         status, out, err = self.kumiki_run(self.prog, *args, options=options)
         self.assertEqual((status, out), (125, stdout), err)
         self.assertRegex(err, pattern)
-        self.assertRegex(err, "serial log kept: .*serial.log")
+        kept = set(os.listdir(self.dir)) - before
+        if booted:
+            self.assertEqual(len(kept), 1, kept)
+            self.assertIn(f"serial log kept: {os.path.join(self.dir, kept.pop(), 'serial.log')}\n", err)
+        else:
+            self.assertNotIn("serial log", err)
+            self.assertEqual(kept, set())
         return err
 
     def test_malformed_stream(self):
@@ -155,13 +164,14 @@ class Run(unittest.TestCase):
         status, _, err = self.kumiki_run()
         self.assertEqual(status, 125)
         self.assertIn("no program given", err)
-        self.failed([], r"the kernel '.*nowhere' does not exist", options=["--kernel", "/nowhere"])
-        self.failed([], r"cannot read the boot list '/nowhere'", options=["--boot-list", "/nowhere"])
-        self.failed([], r"cannot read busybox .*'/nowhere'", options=["--busybox", "/nowhere"])
-        self.failed([], "expected HOST:GUEST", options=["--file", "x:relative"])
-        self.failed([], "not KEY=VALUE", options=["--env", "JUSTKEY"])
-        self.failed([], "not an absolute path", options=["--cwd", "tmp"])
-        self.failed([], "cannot start QEMU", options=["--qemu", "/nowhere/qemu"])
+        for option, value, pattern in (("--kernel", "/nowhere", r"the kernel '/nowhere' does not exist"),
+                                       ("--boot-list", "/nowhere", r"cannot read the boot list '/nowhere'"),
+                                       ("--busybox", "/nowhere", r"cannot read busybox .*'/nowhere'"),
+                                       ("--file", "x:relative", "expected HOST:GUEST"),
+                                       ("--env", "JUSTKEY", "not KEY=VALUE"),
+                                       ("--cwd", "tmp", "not an absolute path"),
+                                       ("--qemu", "/nowhere/qemu", "cannot start QEMU")):
+            self.failed([], pattern, options=[option, value], booted=False)
 
     def test_keep_and_verbose_keep_the_logs(self):
         status, _, err = self.kumiki_run(self.prog, "exit", "0", options=["-v"])
