@@ -31,7 +31,8 @@ static void test_ids(void)
     pid_t self = getpid();
     check(syscall(SYS_gettid) == self, "gettid is getpid in the main thread");
     check(getpid() == self, "getpid is stable");
-    check(getppid() > 0, "getppid is positive");
+    /* No check of getppid itself: under kumiki-run the program is the first process (its
+     * parent is 0), on the host a child of compare.py; the children below check theirs. */
     check(getuid() == geteuid() && getgid() == getegid(), "real and effective ids agree");
     uid_t r, e, s;
     check(getresuid(&r, &e, &s) == 0 && r == getuid() && e == geteuid() && s == geteuid(),
