@@ -1,0 +1,158 @@
+/* personalities/linux/signal_rules.h — the rules of Linux signals that do
+ * not depend on the personality's state: default actions, which pending
+ * signal goes first, how masks change, which thread takes a signal sent to
+ * a process, when an interrupted system call starts again, the alternate
+ * signal stack, and what a CPU exception raises.  Pure functions, tested on
+ * the host (tests/test_signal_rules.c); signal.c applies them.
+ *
+ * A signal set is 64 bits, bit sig-1 for signal sig (1..LX_NSIG), the
+ * kernel's sigset_t on x86_64. */
+#pragma once
+
+#include "linux_abi.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Signals linux_abi.h does not name. */
+enum {
+    LX_SIGSTKFLT = 16,
+    LX_SIGXCPU = 24,
+    LX_SIGXFSZ = 25,
+    LX_SIGVTALRM = 26,
+    LX_SIGPROF = 27,
+    LX_SIGIO = 29,
+    LX_SIGPWR = 30,
+    LX_SIGSYS = 31,
+    LX_SIGRTMIN = 32,
+};
+
+/* si_code values (asm-generic/siginfo.h). */
+enum {
+    LX_SI_USER = 0,
+    LX_SI_KERNEL = 0x80,
+    LX_SI_QUEUE = -1,
+    LX_SI_TKILL = -6,
+    LX_ILL_ILLOPN = 2,
+    LX_FPE_INTDIV = 1,
+    LX_FPE_FLTINV = 7,
+    LX_SEGV_MAPERR = 1,
+    LX_SEGV_ACCERR = 2,
+    LX_BUS_ADRALN = 1,
+    LX_BUS_ADRERR = 2,
+    LX_TRAP_BRKPT = 1,
+    LX_TRAP_TRACE = 2,
+    LX_CLD_EXITED = 1,
+    LX_CLD_KILLED = 2,
+    LX_CLD_DUMPED = 3,
+};
+
+/* sigaltstack flags and the smallest stack it accepts (x86 MINSIGSTKSZ). */
+#define LX_SS_ONSTACK    1u
+#define LX_SS_DISABLE    2u
+#define LX_SS_AUTODISARM (1u << 31)
+enum { LX_MINSIGSTKSZ = 2048 };
+
+/* The sa_flags bits rt_sigaction keeps (Linux clears the others so that a
+ * program can detect unsupported ones; 0x800 is SA_EXPOSE_TAGBITS). */
+#define LX_SA_KNOWN_FLAGS                                                                           \
+    ((uint64_t)(LX_SA_NOCLDSTOP | LX_SA_NOCLDWAIT | LX_SA_SIGINFO | LX_SA_ONSTACK | LX_SA_RESTART | \
+                LX_SA_NODEFER | LX_SA_RESETHAND | LX_SA_RESTORER | 0x800))
+
+/* The wait status bit of a process killed with a core dump. */
+enum { LX_WCOREFLAG = 0x80 };
+
+static inline bool lx_sig_valid(int sig)
+{
+    return sig >= 1 && sig <= LX_NSIG;
+}
+
+static inline uint64_t lx_sigbit(int sig)
+{
+    return 1ull << (sig - 1);
+}
+
+/* SIGKILL and SIGSTOP: never blocked, caught or ignored. */
+#define LX_SIG_UNBLOCKABLE ((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)))
+/* The signals a faulting instruction raises: a thread takes them before
+ * any other pending signal (Linux's SYNCHRONOUS_MASK), so a handler sees
+ * the fault before unrelated signals. */
+#define LX_SIG_SYNCHRONOUS                                                                \
+    ((1ull << (LX_SIGSEGV - 1)) | (1ull << (LX_SIGBUS - 1)) | (1ull << (LX_SIGILL - 1)) | \
+     (1ull << (LX_SIGTRAP - 1)) | (1ull << (LX_SIGFPE - 1)) | (1ull << (LX_SIGSYS - 1)))
+
+enum lx_sig_default {
+    LX_SIGDFL_TERM,   /* the process ends, wait status = the signal */
+    LX_SIGDFL_CORE,   /* ends "with a core dump": status | LX_WCOREFLAG */
+    LX_SIGDFL_IGNORE, /* SIGCHLD, SIGURG, SIGWINCH */
+    LX_SIGDFL_STOP,   /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+    LX_SIGDFL_CONT,   /* SIGCONT: continues a stopped process, else nothing */
+};
+
+/* sig must be valid. */
+enum lx_sig_default lx_sig_default_action(int sig);
+
+/* What delivering sig under the action handler (LX_SIG_DFL, LX_SIG_IGN or
+ * an address) does.  The personality does not stop processes: a stop is
+ * treated as ignored (and SIGCONT has nothing to continue). */
+enum lx_sig_effect { LX_SIGEFFECT_NONE, LX_SIGEFFECT_KILL, LX_SIGEFFECT_HANDLER };
+enum lx_sig_effect lx_sig_effect(int sig, uint64_t handler);
+/* The wait status of a process sig kills by default. */
+int lx_sig_kill_status(int sig);
+
+/* The signal a thread takes next from pending, not counting blocked ones:
+ * a synchronous one first, then the lowest number.  0 when none. */
+int lx_sig_next(uint64_t pending, uint64_t blocked);
+
+/* rt_sigprocmask's new mask from how (LX_SIG_BLOCK, _UNBLOCK, _SETMASK):
+ * 0, or -LX_EINVAL for another how.  SIGKILL and SIGSTOP never end up in
+ * the mask. */
+int lx_sigmask_change(int how, uint64_t old, uint64_t set, uint64_t *out);
+
+/* A system call interrupted by a signal (it returned -EINTR) when a handler
+ * with sa_flags is about to run: whether the call starts again after the
+ * handler instead of failing with EINTR.  Only with SA_RESTART, and not
+ * for the calls Linux never restarts after a handler (signal(7)): the
+ * waits for signals, poll, select, epoll, sleeps, System V IPC, and a
+ * futex wait with a timeout; nr and the argument registers name the call.
+ * (When no handler runs, every interrupted call starts again, as Linux's
+ * -ERESTART* codes do.) */
+bool lx_sig_restart_with_handler(uint64_t nr, uint64_t arg1, uint64_t arg3, uint64_t sa_flags);
+
+/* Choosing the thread that takes a process-directed signal. */
+struct lx_sig_candidate {
+    uint64_t blocked; /* the thread's mask */
+    bool ready;       /* in the personality now (its call runs or waits): it
+                         can take a signal before running more user code */
+};
+/* The index of the candidate that takes sig: one that does not block it,
+ * preferring a ready one (a thread running user code takes it only at its
+ * next system call or fault), in the given order (the leader first, as
+ * Linux prefers it).  -1 when every candidate blocks it: it stays pending
+ * for the process. */
+int lx_sig_pick_thread(const struct lx_sig_candidate *c, unsigned n, int sig);
+
+/* The alternate signal stack of a thread (sigaltstack). */
+struct lx_altstack {
+    uint64_t sp, size; /* size 0: none */
+    uint32_t flags;    /* as last set: LX_SS_AUTODISARM, LX_SS_ONSTACK or LX_SS_DISABLE */
+};
+/* Whether sp is on the alternate stack (never with SS_AUTODISARM: such a
+ * stack is given up on handler entry, so nesting cannot overflow it). */
+bool lx_altstack_on(const struct lx_altstack *a, uint64_t sp);
+/* ss_flags as sigaltstack reports them with the thread at sp. */
+uint32_t lx_altstack_report_flags(const struct lx_altstack *a, uint64_t sp);
+/* uc_stack.ss_flags in a signal frame. */
+uint32_t lx_altstack_frame_flags(const struct lx_altstack *a);
+/* sigaltstack's change with the thread at sp: 0 (applied), -LX_EPERM
+ * (running on the alternate stack), -LX_EINVAL (bad flags), -LX_ENOMEM
+ * (smaller than LX_MINSIGSTKSZ).  On error *a is unchanged. */
+int lx_altstack_set(struct lx_altstack *a, uint64_t sp, uint64_t new_sp, uint32_t new_flags,
+                    uint64_t new_size);
+
+/* The signal, si_code and si_addr a CPU exception (vector, at rip) raises
+ * in user mode, as Linux's trap handlers choose them. */
+struct lx_sig_fault {
+    int sig, code;
+    uint64_t addr;
+};
+struct lx_sig_fault lx_sig_for_exception(uint64_t vector, uint64_t rip);
