@@ -96,6 +96,30 @@ static void test_power_only_when_all_ask(void)
     CHECK(ds_register_value(&s, 0) == 1u << 13);
 }
 
+/* max and min: the largest and the smallest view reach the device, and
+ * a client that leaves no longer counts. */
+static void test_max_min(void)
+{
+    static const struct ds_field fields[] = { { "rate", DS_MAX, 2, 0 }, { "timeout", DS_MIN, 200, 0 } };
+    static const struct ds_register regs[] = {
+        { "ctl", 0x10, DS_VIRTUAL, DS_REWRITE, 0, 2, { { 0, 0, 4 }, { 1, 8, 8 } } },
+    };
+    static const struct ds_device dev = { "limits", 2, 1, fields, regs };
+    CHECK(ds_device_valid(&dev));
+    struct ds_state s;
+    ds_init(&s, &dev);
+    ds_attach(&s, 0);
+    ds_attach(&s, 1);
+    CHECK(ds_merged(&s, 0) == 2 && ds_merged(&s, 1) == 200); /* both views idle */
+    struct ds_effect e = ds_write(&s, 0, 0x10, 7 | 50u << 8);
+    CHECK(e.device_write && e.device_value == (7 | 50u << 8));
+    e = ds_write(&s, 1, 0x10, 3 | 90u << 8); /* smaller rate, larger timeout: no change */
+    CHECK(!e.device_write && ds_merged(&s, 0) == 7 && ds_merged(&s, 1) == 50);
+    CHECK(ds_read(&s, 1, 0x10).reply == (3 | 90u << 8)); /* its own view */
+    CHECK(ds_detach(&s, 0) == 1u);                       /* the extremes leave with client 0 */
+    CHECK(ds_register_value(&s, 0) == (3 | 90u << 8));
+}
+
 /* The force policy: the views that did not ask are set as if they had;
  * the hardware still equals the merge of the views. */
 static void test_force(void)
@@ -205,6 +229,7 @@ int main(void)
     test_owner_and_all_agree();
     test_power_only_when_all_ask();
     test_force();
+    test_max_min();
     test_classes_and_errors();
     test_descriptions();
     test_property();
