@@ -190,7 +190,7 @@ static int kill_status(struct lx_proc *p)
             continue;
         for (struct lx_thread *t = p->threads; t; t = t->next_in_proc)
             if (!(t->sigmask & bit) && ((t->sigpending | p->sigpending) & bit))
-                return lx_sig_kill_status(sig);
+                return sig; /* the wait status of a process a signal ends */
     }
     return 0;
 }
@@ -313,7 +313,7 @@ void lx_signal_child_exit(struct lx_proc *parent, const struct lx_proc *child)
     int status = child->wait_status;
     struct lx_sigorigin o = { .pid = child->pid, .uid = child->uid };
     if (status & 0x7f) {
-        o.code = (status & LX_WCOREFLAG) ? LX_CLD_DUMPED : LX_CLD_KILLED;
+        o.code = LX_CLD_KILLED; /* never CLD_DUMPED: no core is written (LX_WCOREFLAG) */
         o.status = status & 0x7f;
     } else {
         o.code = LX_CLD_EXITED;
@@ -465,7 +465,7 @@ static bool deliver_all(struct delivery *d)
         struct lx_sigaction *a = &d->p->actions[sig - 1];
         switch (lx_sig_effect(sig, a->handler)) {
         case LX_SIGEFFECT_NONE: continue;
-        case LX_SIGEFFECT_KILL: proc_exit_group(d->p, lx_sig_kill_status(sig)); return false;
+        case LX_SIGEFFECT_KILL: proc_exit_group(d->p, sig); return false;
         case LX_SIGEFFECT_HANDLER: break;
         }
         struct lx_sigaction act = *a;
@@ -559,7 +559,7 @@ bool signal_fault(struct lx_thread *t, int sig, int si_code, uint64_t addr)
     if (!deliver_all(&d))
         return false;
     if (!d.frames) { /* a signal that does nothing cannot continue a fault */
-        proc_exit_group(p, lx_sig_kill_status(sig));
+        proc_exit_group(p, sig);
         return false;
     }
     return resume_at(&d);

@@ -101,7 +101,7 @@ bool lx_sigframe_build(const struct lx_sigframe_setup *s, struct lx_cpu *cpu, st
     f->pretcode = s->restorer;
     f->uc.uc_flags = LX_UC_SIGCONTEXT_SS | LX_UC_STRICT_RESTORE_SS;
     f->uc.uc_stack.ss_sp = s->altstack.sp;
-    f->uc.uc_stack.ss_flags = (int32_t)lx_altstack_frame_flags(&s->altstack);
+    f->uc.uc_stack.ss_flags = (int32_t)s->altstack.flags;
     f->uc.uc_stack.ss_size = s->altstack.size;
     struct lx_sigcontext *sc = &f->uc.uc_mcontext;
     save_registers(sc, cpu);

@@ -39,11 +39,6 @@ enum lx_sig_effect lx_sig_effect(int sig, uint64_t handler)
     return d == LX_SIGDFL_TERM || d == LX_SIGDFL_CORE ? LX_SIGEFFECT_KILL : LX_SIGEFFECT_NONE;
 }
 
-int lx_sig_kill_status(int sig)
-{
-    return lx_sig_default_action(sig) == LX_SIGDFL_CORE ? sig | LX_WCOREFLAG : sig;
-}
-
 int lx_sig_next(uint64_t pending, uint64_t blocked)
 {
     uint64_t ready = pending & ~blocked;
@@ -154,11 +149,6 @@ uint32_t lx_altstack_report_flags(const struct lx_altstack *a, uint64_t sp)
 {
     uint32_t mode = !a->size ? LX_SS_DISABLE : lx_altstack_on(a, sp) ? LX_SS_ONSTACK : 0;
     return mode | (a->flags & LX_SS_AUTODISARM);
-}
-
-uint32_t lx_altstack_frame_flags(const struct lx_altstack *a)
-{
-    return a->size ? a->flags : LX_SS_DISABLE;
 }
 
 int lx_altstack_set(struct lx_altstack *a, uint64_t sp, uint64_t new_sp, uint32_t new_flags,

@@ -58,7 +58,10 @@ enum { LX_MINSIGSTKSZ = 2048 };
     ((uint64_t)(LX_SA_NOCLDSTOP | LX_SA_NOCLDWAIT | LX_SA_SIGINFO | LX_SA_ONSTACK | LX_SA_RESTART | \
                 LX_SA_NODEFER | LX_SA_RESETHAND | LX_SA_RESTORER | 0x800))
 
-/* The wait status bit of a process killed with a core dump. */
+/* The wait status bit of a process whose core was dumped (WCOREDUMP).  The
+ * personality writes no core files, and says so (RLIMIT_CORE is 0), so as
+ * on a Linux host with `ulimit -c 0` a "core" signal reports no core:
+ * wait status = the signal, as the host run of the same program shows. */
 enum { LX_WCOREFLAG = 0x80 };
 
 static inline bool lx_sig_valid(int sig)
@@ -82,7 +85,7 @@ static inline uint64_t lx_sigbit(int sig)
 
 enum lx_sig_default {
     LX_SIGDFL_TERM,   /* the process ends, wait status = the signal */
-    LX_SIGDFL_CORE,   /* ends "with a core dump": status | LX_WCOREFLAG */
+    LX_SIGDFL_CORE,   /* the same: it would dump core, but none is written (LX_WCOREFLAG) */
     LX_SIGDFL_IGNORE, /* SIGCHLD, SIGURG, SIGWINCH */
     LX_SIGDFL_STOP,   /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
     LX_SIGDFL_CONT,   /* SIGCONT: continues a stopped process, else nothing */
@@ -96,8 +99,6 @@ enum lx_sig_default lx_sig_default_action(int sig);
  * treated as ignored (and SIGCONT has nothing to continue). */
 enum lx_sig_effect { LX_SIGEFFECT_NONE, LX_SIGEFFECT_KILL, LX_SIGEFFECT_HANDLER };
 enum lx_sig_effect lx_sig_effect(int sig, uint64_t handler);
-/* The wait status of a process sig kills by default. */
-int lx_sig_kill_status(int sig);
 
 /* The signal a thread takes next from pending, not counting blocked ones:
  * a synchronous one first, then the lowest number.  0 when none. */
@@ -134,15 +135,14 @@ int lx_sig_pick_thread(const struct lx_sig_candidate *c, unsigned n, int sig);
 /* The alternate signal stack of a thread (sigaltstack). */
 struct lx_altstack {
     uint64_t sp, size; /* size 0: none */
-    uint32_t flags;    /* as last set: LX_SS_AUTODISARM, LX_SS_ONSTACK or LX_SS_DISABLE */
+    uint32_t flags;    /* as last set (0 if never): LX_SS_AUTODISARM, LX_SS_ONSTACK or
+                          LX_SS_DISABLE; a frame's uc_stack.ss_flags, as on Linux */
 };
 /* Whether sp is on the alternate stack (never with SS_AUTODISARM: such a
  * stack is given up on handler entry, so nesting cannot overflow it). */
 bool lx_altstack_on(const struct lx_altstack *a, uint64_t sp);
 /* ss_flags as sigaltstack reports them with the thread at sp. */
 uint32_t lx_altstack_report_flags(const struct lx_altstack *a, uint64_t sp);
-/* uc_stack.ss_flags in a signal frame. */
-uint32_t lx_altstack_frame_flags(const struct lx_altstack *a);
 /* sigaltstack's change with the thread at sp: 0 (applied), -LX_EPERM
  * (running on the alternate stack), -LX_EINVAL (bad flags), -LX_ENOMEM
  * (smaller than LX_MINSIGSTKSZ).  On error *a is unchanged. */

@@ -114,8 +114,8 @@ static void test_frame_bytes(void)
     CHECK(u64_at(&f, 0) == s.restorer);
     CHECK(u64_at(&f, OFF_UC_FLAGS) == (LX_UC_SIGCONTEXT_SS | LX_UC_STRICT_RESTORE_SS));
     CHECK(u64_at(&f, OFF_UC + 8) == 0); /* uc_link */
-    CHECK(u64_at(&f, OFF_SS_SP) == 0 && i32_at(&f, OFF_SS_FLAGS) == (int32_t)LX_SS_DISABLE &&
-          u64_at(&f, OFF_SS_SIZE) == 0);
+    /* Never set: all zero, as Linux shows it (SS_DISABLE only once disabled). */
+    CHECK(u64_at(&f, OFF_SS_SP) == 0 && i32_at(&f, OFF_SS_FLAGS) == 0 && u64_at(&f, OFF_SS_SIZE) == 0);
     const struct {
         int reg;
         uint64_t value;
@@ -228,6 +228,14 @@ static void test_placement(void)
     CHECK(addr > base && addr < base + size && cpu.rsp == addr);
     CHECK(frame.uc.uc_stack.ss_sp == base && frame.uc.uc_stack.ss_size == size &&
           frame.uc.uc_stack.ss_flags == 0);
+
+    /* Disabled by sigaltstack(SS_DISABLE): uc_stack says so, and the frame
+     * goes on the normal stack. */
+    s.altstack = (struct lx_altstack){ .flags = LX_SS_DISABLE };
+    cpu = sample_cpu();
+    CHECK(lx_sigframe_build(&s, &cpu, &frame, &addr));
+    CHECK(frame.uc.uc_stack.ss_flags == (int32_t)LX_SS_DISABLE && frame.uc.uc_stack.ss_size == 0);
+    CHECK(addr == lx_sigframe_place(sample_cpu().rsp, false, &none));
 }
 
 static void test_restore(void)
