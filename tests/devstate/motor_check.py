@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 # tools/iomon reads these logs: every IOMON line must be well formed for it.
 sys.dont_write_bytecode = True
@@ -123,11 +124,16 @@ def check(lines):
 def main():
     workdir, runner, rest = sys.argv[1], sys.argv[2], sys.argv[3:]
     os.makedirs(workdir, exist_ok=True)
-    for index, drive in enumerate("AB"):
-        image = os.path.join(workdir, drive + ".img")
-        make_image(image, index)
-        rest += ["--qemu-arg=-drive", "--qemu-arg=file=%s,if=floppy,index=%d,format=raw" % (image, index)]
-    run = subprocess.run([sys.executable, runner] + rest, stdout=subprocess.PIPE, text=True, errors="replace")
+    # Images of this run alone (runs may overlap: meson test --repeat), read
+    # only (the scenario never writes; devstate refuses writes anyway).
+    with tempfile.TemporaryDirectory(dir=workdir) as images:
+        for index, drive in enumerate("AB"):
+            image = os.path.join(images, drive + ".img")
+            make_image(image, index)
+            rest += ["--qemu-arg=-drive",
+                     "--qemu-arg=file=%s,if=floppy,index=%d,format=raw,readonly=on" % (image, index)]
+        run = subprocess.run([sys.executable, runner] + rest, stdout=subprocess.PIPE, text=True,
+                             errors="replace")
     sys.stdout.write(run.stdout)
     if run.returncode:
         print("motor_check: the boot failed (status %d)" % run.returncode)
