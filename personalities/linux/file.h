@@ -1,0 +1,83 @@
+/* personalities/linux/file.h — open file descriptions: what open(2),
+ * pipe(2) and the boot streams create and file descriptors point to.
+ *
+ * A description is shared by every descriptor dup'd or inherited from the
+ * same open (refs counts them), so they share the offset and the status
+ * flags.  Its operations are those of its kind: regular files and
+ * directories of a file system, pipe ends, devices, host streams.
+ *
+ * Operations that may wait follow proc.h's block-and-retry rule: they
+ * register the thread (lx_wait_on) and return LX_BLOCK before changing
+ * anything; a call with t == NULL (the personality itself) never waits. */
+#pragma once
+
+#include "linux_abi.h"
+#include "vfs.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+struct lx_file;
+struct lx_thread;
+struct lx_uio;
+
+struct lx_file_ops {
+    /* pos: the offset to read at and advance (the description's own, or
+     * pread's); NULL for a file that has none (pipes, streams). */
+    int64_t (*read)(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos);
+    int64_t (*write)(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos);
+    /* NULL: the generic lseek of a seekable file. */
+    int64_t (*lseek)(struct lx_file *f, int64_t off, int whence);
+    /* Ready events (LX_POLL*).  With t, also registers t on every queue
+     * whose wake-up could change the answer. NULL: always readable and
+     * writable. */
+    unsigned (*poll)(struct lx_file *f, struct lx_thread *t);
+    /* NULL: -LX_ENOTTY. */
+    int64_t (*ioctl)(struct lx_file *f, struct lx_thread *t, unsigned cmd, uint64_t arg);
+    /* The last reference went away. */
+    void (*release)(struct lx_file *f);
+};
+
+/* What the description may do (fixed at open; the flags field holds what
+ * fcntl can change). */
+enum {
+    LX_FMODE_READ = 1,
+    LX_FMODE_WRITE = 2,
+    LX_FMODE_SEEK = 4, /* has an offset: lseek, pread, pwrite */
+    LX_FMODE_PATH = 8, /* O_PATH: names a file, no I/O */
+};
+
+struct lx_file {
+    unsigned refs;
+    unsigned fmode; /* LX_FMODE_* */
+    unsigned flags; /* O_* as F_GETFL reports them */
+    uint64_t pos;
+    struct lx_path path; /* every file has an inode (pipes an anonymous one) */
+    const struct lx_file_ops *ops;
+    void *priv; /* the kind's own state */
+};
+
+/* A description of path (a reference is taken) with ops; NULL when out of
+ * memory. */
+struct lx_file *file_new(const struct lx_path *path, const struct lx_file_ops *ops, unsigned fmode,
+                         unsigned flags, void *priv);
+void file_get(struct lx_file *f);
+void file_put(struct lx_file *f); /* NULL allowed */
+static inline struct lx_inode *file_inode(const struct lx_file *f)
+{
+    return f->path.inode;
+}
+
+/* The operations of a regular file and of a directory on a file system. */
+extern const struct lx_file_ops lx_regular_file_ops;
+extern const struct lx_file_ops lx_directory_file_ops;
+/* O_PATH descriptions: every operation refuses. */
+extern const struct lx_file_ops lx_path_file_ops;
+
+/* The generic lseek of a seekable file (directories included). */
+int64_t file_lseek_generic(struct lx_file *f, int64_t off, int whence);
+
+/* Anonymous inodes for files outside any name space (pipes, host
+ * streams): fstat shows mode, the owner and a unique inode number. */
+struct lx_inode *anon_inode_new(uint32_t mode, const struct lx_cred *owner);
+/* A path for such an inode (the anonymous mount, no name). */
+void anon_path(struct lx_inode *ino, struct lx_path *out);
