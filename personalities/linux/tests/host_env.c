@@ -1,0 +1,355 @@
+/* personalities/linux/tests/host_env.c — see host_env.h. */
+#include "host_env.h"
+
+#include "../fd.h"
+#include "../frames.h"
+#include "../heap.h"
+#include "../hostlink.h"
+#include "../mm.h"
+#include "../personality.h"
+#include "../vfs.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- heap ---- */
+
+static long fail_countdown, live;
+
+void host_heap_fail_after(long n)
+{
+    fail_countdown = n;
+}
+
+long host_heap_live(void)
+{
+    return live;
+}
+
+static int heap_should_fail(void)
+{
+    return fail_countdown > 0 && --fail_countdown == 0;
+}
+
+void *lx_malloc(size_t size)
+{
+    if (heap_should_fail())
+        return NULL;
+    void *p = malloc(size ? size : 1);
+    if (p)
+        live++;
+    return p;
+}
+
+void *lx_calloc(size_t n, size_t size)
+{
+    if (heap_should_fail())
+        return NULL;
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (p)
+        live++;
+    return p;
+}
+
+void lx_free(void *p)
+{
+    if (p)
+        live--;
+    free(p);
+}
+
+char *lx_strdup(const char *s)
+{
+    char *d = lx_malloc(strlen(s) + 1);
+    if (d)
+        strcpy(d, s);
+    return d;
+}
+
+/* ---- frames ---- */
+
+static uint8_t (*pool)[4096];
+static uint32_t refcounts[HOST_FRAMES_MAX];
+static uint32_t limit = HOST_FRAMES_MAX, in_use;
+
+void host_frames_limit(uint32_t n)
+{
+    limit = n < HOST_FRAMES_MAX ? n : HOST_FRAMES_MAX;
+}
+
+lx_frame_t frame_alloc(void)
+{
+    if (!pool)
+        pool = calloc(HOST_FRAMES_MAX, 4096);
+    if (in_use >= limit)
+        return 0;
+    for (uint32_t f = 1; f < HOST_FRAMES_MAX; f++)
+        if (!refcounts[f]) {
+            refcounts[f] = 1;
+            in_use++;
+            memset(pool[f], 0, 4096);
+            return f;
+        }
+    return 0;
+}
+
+static void frame_check(lx_frame_t f)
+{
+    if (f == 0 || f >= HOST_FRAMES_MAX || !refcounts[f]) {
+        fprintf(stderr, "host_env: bad frame %u\n", f);
+        abort();
+    }
+}
+
+void frame_ref(lx_frame_t f)
+{
+    frame_check(f);
+    refcounts[f]++;
+}
+
+void frame_unref(lx_frame_t f)
+{
+    frame_check(f);
+    if (--refcounts[f] == 0) {
+        in_use--;
+        memset(pool[f], 0xa5, 4096); /* stale readers see garbage */
+    }
+}
+
+uint32_t frame_refcount(lx_frame_t f)
+{
+    return f < HOST_FRAMES_MAX ? refcounts[f] : 0;
+}
+
+void *frame_ptr(lx_frame_t f)
+{
+    frame_check(f);
+    return pool[f];
+}
+
+uint32_t frames_total(void)
+{
+    return limit;
+}
+
+uint32_t frames_in_use(void)
+{
+    return in_use;
+}
+
+/* ---- user memory ---- */
+
+static uint8_t user_mem[HOST_USER_SIZE];
+static size_t user_next;
+
+void *host_user_ptr(uint64_t uaddr)
+{
+    return user_mem + (uaddr - HOST_USER_BASE);
+}
+
+uint64_t host_user_alloc(size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    if (user_next + size > HOST_USER_SIZE - HOST_USER_RO_SIZE) {
+        fprintf(stderr, "host_env: user memory exhausted\n");
+        abort();
+    }
+    uint64_t a = HOST_USER_BASE + user_next;
+    user_next += size;
+    memset(host_user_ptr(a), 0, size);
+    return a;
+}
+
+uint64_t host_user_string(const char *s)
+{
+    uint64_t a = host_user_alloc(strlen(s) + 1);
+    memcpy(host_user_ptr(a), s, strlen(s) + 1);
+    return a;
+}
+
+void host_user_reset(void)
+{
+    user_next = 0;
+}
+
+int mm_user_page(struct lx_mm *mm, uint64_t uaddr, bool write, void **ptr, size_t *avail)
+{
+    if (uaddr < HOST_USER_BASE || uaddr >= HOST_USER_BASE + HOST_USER_SIZE)
+        return -LX_EFAULT;
+    if (write && uaddr >= HOST_USER_BASE + HOST_USER_SIZE - HOST_USER_RO_SIZE)
+        return -LX_EFAULT;
+    *ptr = host_user_ptr(uaddr);
+    *avail = 4096 - (uaddr % 4096);
+    return 0;
+}
+
+static int user_copy(struct lx_mm *mm, uint64_t uaddr, void *kbuf, size_t len, bool write)
+{
+    while (len) {
+        void *p;
+        size_t avail;
+        if (mm_user_page(mm, uaddr, write, &p, &avail) < 0)
+            return -LX_EFAULT;
+        size_t n = avail < len ? avail : len;
+        if (write)
+            memcpy(p, kbuf, n);
+        else
+            memcpy(kbuf, p, n);
+        kbuf = (uint8_t *)kbuf + n;
+        uaddr += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int mm_copy_in(struct lx_mm *mm, void *dst, uint64_t uaddr, size_t len)
+{
+    return user_copy(mm, uaddr, dst, len, false);
+}
+
+int mm_copy_out(struct lx_mm *mm, uint64_t uaddr, const void *src, size_t len)
+{
+    return user_copy(mm, uaddr, (void *)src, len, true);
+}
+
+long mm_string_in(struct lx_mm *mm, char *dst, uint64_t uaddr, size_t max)
+{
+    for (size_t i = 0; i < max; i++) {
+        if (mm_copy_in(mm, &dst[i], uaddr + i, 1))
+            return -LX_EFAULT;
+        if (!dst[i])
+            return (long)i;
+    }
+    return -LX_ENAMETOOLONG;
+}
+
+/* ---- threads, waiting, time ---- */
+
+uint64_t host_now_ns = 1000000000ull;
+unsigned host_wake_count;
+
+struct lx_waiter {
+    struct lx_thread *thread;
+    struct lx_waitq *queue;
+    struct lx_waiter *next_in_queue, *next_of_thread;
+};
+
+uint64_t lx_now_ns(void)
+{
+    return host_now_ns;
+}
+
+uint64_t lx_realtime_ns(void)
+{
+    return 1700000000ull * 1000000000ull + host_now_ns;
+}
+
+void lx_wait_on(struct lx_thread *t, struct lx_waitq *q)
+{
+    for (struct lx_waiter *w = t->waits; w; w = w->next_of_thread)
+        if (w->queue == q)
+            return;
+    struct lx_waiter *w = calloc(1, sizeof(*w));
+    *w = (struct lx_waiter){ t, q, q->head, t->waits };
+    q->head = w;
+    t->waits = w;
+}
+
+void lx_wait_until(struct lx_thread *t, uint64_t deadline_ns)
+{
+    if (!t->deadline_ns || deadline_ns < t->deadline_ns)
+        t->deadline_ns = deadline_ns;
+}
+
+void lx_unwait(struct lx_thread *t)
+{
+    while (t->waits) {
+        struct lx_waiter *w = t->waits;
+        t->waits = w->next_of_thread;
+        struct lx_waiter **link = &w->queue->head;
+        while (*link && *link != w)
+            link = &(*link)->next_in_queue;
+        if (*link)
+            *link = w->next_in_queue;
+        free(w);
+    }
+    t->deadline_ns = 0;
+}
+
+void lx_wake_thread(struct lx_thread *t)
+{
+    lx_unwait(t);
+}
+
+void lx_wake(struct lx_waitq *q)
+{
+    if (q->head)
+        host_wake_count++;
+    while (q->head)
+        lx_wake_thread(q->head->thread);
+}
+
+int host_waiting_on(const struct lx_thread *t, const struct lx_waitq *q)
+{
+    for (struct lx_waiter *w = t->waits; w; w = w->next_of_thread)
+        if (w->queue == q)
+            return 1;
+    return 0;
+}
+
+void lx_signal_thread(struct lx_thread *t, int sig)
+{
+    t->sigpending |= 1ull << (sig - 1);
+}
+
+struct lx_thread *host_thread_new(uint32_t uid, uint32_t gid)
+{
+    struct lx_proc *p = calloc(1, sizeof(*p));
+    struct lx_thread *t = calloc(1, sizeof(*t));
+    p->pid = 1;
+    p->uid = p->euid = uid;
+    p->gid = p->egid = gid;
+    p->mm = calloc(1, sizeof(*p->mm));
+    p->files = files_new();
+    p->fs = fsinfo_new_root();
+    strcpy(p->exe, "/bin/test-program");
+    t->proc = p;
+    t->tid = 1;
+    t->state = LX_THREAD_SYSCALL;
+    return t;
+}
+
+void host_thread_free(struct lx_thread *t)
+{
+    lx_unwait(t);
+    files_put(t->proc->files);
+    fsinfo_put(t->proc->fs);
+    free(t->proc->mm);
+    free(t->proc);
+    free(t);
+}
+
+/* ---- hostlink and the log ---- */
+
+char host_stdout[65536];
+size_t host_stdout_len;
+
+int hostlink_write(int stream, const void *buf, size_t len)
+{
+    if (host_stdout_len + len > sizeof(host_stdout))
+        return -LX_EIO;
+    memcpy(host_stdout + host_stdout_len, buf, len);
+    host_stdout_len += len;
+    return 0;
+}
+
+char host_last_log[512];
+
+void lx_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(host_last_log, sizeof(host_last_log), fmt, ap);
+    va_end(ap);
+}
