@@ -21,6 +21,7 @@ static struct lx_files *files_alloc(unsigned size)
     }
     f->refs = 1;
     f->size = size;
+    f->max_fds = LX_NOFILE_MAX;
     return f;
 }
 
@@ -34,6 +35,7 @@ struct lx_files *files_clone(struct lx_files *from)
     struct lx_files *f = files_alloc(from->size);
     if (!f)
         return NULL;
+    f->max_fds = from->max_fds;
     for (unsigned i = 0; i < from->size; i++) {
         f->fds[i] = from->fds[i];
         f->cloexec[i] = from->cloexec[i];
@@ -70,7 +72,17 @@ void files_close_on_exec(struct lx_files *f)
         }
 }
 
-/* Makes slot fd exist (fd < LX_NOFILE_MAX). */
+void files_set_limit(struct lx_files *f, uint64_t limit)
+{
+    f->max_fds = limit < 1 ? 1 : limit > LX_NOFILE_CEILING ? LX_NOFILE_CEILING : (unsigned)limit;
+}
+
+unsigned files_limit(const struct lx_files *f)
+{
+    return f->max_fds;
+}
+
+/* Makes slot fd exist (fd < LX_NOFILE_CEILING). */
 static int files_grow(struct lx_files *f, unsigned fd)
 {
     if (fd < f->size)
@@ -110,7 +122,7 @@ int files_install(struct lx_files *f, int fd, struct lx_file *file)
     int err = -LX_EBADF;
     if (!file)
         return -LX_EINVAL;
-    if (fd >= 0 && fd < LX_NOFILE_MAX)
+    if (fd >= 0 && (unsigned)fd < f->max_fds)
         err = files_grow(f, (unsigned)fd);
     if (err < 0) {
         file_put(file);
@@ -124,7 +136,7 @@ int fd_alloc(struct lx_files *f, int min, struct lx_file *file, bool cloexec)
 {
     if (min < 0)
         return -LX_EINVAL;
-    for (int fd = min; fd < LX_NOFILE_MAX; fd++) {
+    for (int fd = min; (unsigned)fd < f->max_fds; fd++) {
         if ((unsigned)fd < f->size && f->fds[fd])
             continue;
         int err = files_grow(f, (unsigned)fd);
@@ -139,10 +151,8 @@ int fd_alloc(struct lx_files *f, int min, struct lx_file *file, bool cloexec)
 
 bool fd_available(const struct lx_files *f)
 {
-    if (f->size < LX_NOFILE_MAX)
-        return true;
-    for (unsigned i = 0; i < f->size; i++)
-        if (!f->fds[i])
+    for (unsigned i = 0; i < f->max_fds; i++)
+        if (i >= f->size || !f->fds[i])
             return true;
     return false;
 }
@@ -168,7 +178,7 @@ int fd_dup_to(struct lx_files *f, int oldfd, int newfd, bool cloexec)
     struct lx_file *file = fd_get(f, oldfd);
     if (!file)
         return -LX_EBADF;
-    if (newfd < 0 || newfd >= LX_NOFILE_MAX) {
+    if (newfd < 0 || (unsigned)newfd >= f->max_fds) {
         file_put(file);
         return -LX_EBADF;
     }

@@ -4,7 +4,9 @@
  * close-on-exec flag.  Threads share their process's table; clone with
  * CLONE_FILES shares it between processes (refs counts the sharers), fork
  * copies it (files_clone: the copies point to the same descriptions).
- * Descriptors are below LX_NOFILE_MAX (RLIMIT_NOFILE's default). */
+ * New descriptors are below max_fds, the soft RLIMIT_NOFILE of the
+ * processes using the table (LX_NOFILE_MAX until prlimit64 changes it;
+ * lowering it closes nothing, as on Linux). */
 #pragma once
 
 #include "file.h"
@@ -13,7 +15,8 @@
 
 struct lx_files {
     unsigned refs;
-    unsigned size; /* slots in fds and cloexec (grows by doubling) */
+    unsigned max_fds; /* RLIMIT_NOFILE: new descriptors stay below it */
+    unsigned size;    /* slots in fds and cloexec (grows by doubling) */
     struct lx_file **fds;
     bool *cloexec;
 };
@@ -23,6 +26,10 @@ struct lx_files *files_clone(struct lx_files *f);
 void files_get(struct lx_files *f);
 void files_put(struct lx_files *f);
 void files_close_on_exec(struct lx_files *f);
+/* prlimit64(RLIMIT_NOFILE): the soft limit, clamped to
+ * [1, LX_NOFILE_CEILING]; files_limit reads it back. */
+void files_set_limit(struct lx_files *f, uint64_t limit);
+unsigned files_limit(const struct lx_files *f);
 
 /* Puts file at exactly fd, closing what was there (boot: stdio).  Takes
  * over the caller's reference in every case; 0 or -errno. */

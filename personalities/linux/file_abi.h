@@ -15,7 +15,8 @@ enum {
     LX_MAXSYMLINKS = 40, /* symbolic links one lookup follows */
     LX_PIPE_BUF = 4096,  /* writes up to this size are atomic */
     LX_PIPE_SIZE = 65536,
-    LX_NOFILE_MAX = 1024, /* RLIMIT_NOFILE's default soft limit */
+    LX_NOFILE_MAX = 1024,        /* RLIMIT_NOFILE's default soft limit */
+    LX_NOFILE_CEILING = 1 << 16, /* the most any table may hold (Linux's nr_open is larger) */
     LX_IOV_MAX = 1024,
     LX_FD_SETSIZE = 1024,
 };

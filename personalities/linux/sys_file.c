@@ -231,7 +231,7 @@ static int64_t dup_to(struct lx_thread *t, int oldfd, int newfd, unsigned flags)
         return -LX_EINVAL;
     if (oldfd == newfd)
         return -LX_EINVAL;
-    if (newfd < 0 || newfd >= LX_NOFILE_MAX)
+    if (newfd < 0 || (unsigned)newfd >= files_limit(t->proc->files))
         return -LX_EBADF;
     return fd_dup_to(t->proc->files, oldfd, newfd, flags & LX_O_CLOEXEC);
 }
@@ -261,7 +261,7 @@ static int64_t fcntl_file(struct lx_thread *t, int fd, struct lx_file *f, unsign
     switch (cmd) {
     case LX_F_DUPFD:
     case LX_F_DUPFD_CLOEXEC:
-        if (arg >= LX_NOFILE_MAX)
+        if (arg >= files_limit(files))
             return -LX_EINVAL;
         return fd_alloc(files, (int)arg, f, cmd == LX_F_DUPFD_CLOEXEC);
     case LX_F_GETFD: return fd_get_cloexec(files, fd) ? LX_FD_CLOEXEC : 0;

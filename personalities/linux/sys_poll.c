@@ -136,8 +136,8 @@ static int poll_scan(struct lx_thread *t, struct lx_pollfd *fds, unsigned n, str
 
 static int64_t poll_run(struct lx_thread *t, uint64_t ufds, uint64_t nfds, const struct wait_limit *w)
 {
-    if (nfds > LX_NOFILE_MAX)
-        return -LX_EINVAL;
+    if (nfds > files_limit(t->proc->files))
+        return -LX_EINVAL; /* more than RLIMIT_NOFILE */
     size_t bytes = (size_t)nfds * sizeof(struct lx_pollfd);
     struct lx_pollfd *fds = lx_malloc(bytes ? bytes : 1);
     if (!fds)

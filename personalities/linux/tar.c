@@ -262,9 +262,10 @@ static const char *pax_parse(const uint8_t *data, uint64_t size, bool global, st
     uint64_t pos = 0;
     while (pos < size) {
         uint64_t len = 0, i = pos;
-        while (i < size && d[i] >= '0' && d[i] <= '9' && i - pos < 20)
+        while (i < size && d[i] >= '0' && d[i] <= '9' && i - pos < 18)
             len = len * 10 + (uint64_t)(d[i++] - '0');
-        if (i == pos || i >= size || d[i] != ' ' || len < 5 || len > size - pos || d[pos + len - 1] != '\n')
+        if (i == pos || i >= size || d[i] != ' ' || len > size - pos || i + 1 >= pos + len ||
+            d[pos + len - 1] != '\n')
             return "a malformed pax record";
         const char *key = d + i + 1;
         const char *end = d + pos + len - 1; /* the '\n' */

@@ -206,6 +206,24 @@ static void test_descriptors(void)
     CHECK(SYS(NR_close, last) == 0);
     CHECK(SYS(NR_pipe, ubuf(8)) == -LX_EMFILE); /* one is not enough for two ends */
     CHECK(SYS(NR_fcntl, d, LX_F_GETFD) == 0);
+    /* RLIMIT_NOFILE lowered (prlimit64): existing descriptors stay, new
+     * ones stay below it; raised: up to the ceiling. */
+    files_set_limit(T->proc->files, 16);
+    CHECK(files_limit(T->proc->files) == 16 && SYS(NR_fcntl, 500, LX_F_GETFD) == 0);
+    CHECK(SYS(NR_dup2, d, 20) == -LX_EBADF && SYS(NR_fcntl, d, LX_F_DUPFD, 16) == -LX_EINVAL);
+    CHECK(SYS(NR_dup, d) == -LX_EMFILE && SYS(NR_open, U("/"), LX_O_RDONLY) == -LX_EMFILE);
+    CHECK(SYS(NR_poll, ubuf(17 * 8), 17, 0) == -LX_EINVAL);
+    for (int i = 3; i < LX_NOFILE_MAX; i++)
+        SYS(NR_close, i);
+    CHECK(SYS(NR_dup, d) == 3);
+    struct lx_files *forked = files_clone(T->proc->files);
+    CHECK(files_limit(forked) == 16);
+    files_put(forked);
+    files_set_limit(T->proc->files, 1ull << 40);
+    CHECK(files_limit(T->proc->files) == LX_NOFILE_CEILING);
+    CHECK(SYS(NR_dup2, d, 5000) == 5000 && SYS(NR_fcntl, d, LX_F_DUPFD, 60000) == 60000);
+    files_set_limit(T->proc->files, 0);
+    CHECK(files_limit(T->proc->files) == 1);
     teardown();
 }
 
@@ -636,8 +654,64 @@ static void test_devices_and_streams(void)
     teardown();
 }
 
+/* What the rest of the personality calls: execve's open, the boot's
+ * stdin, fork's copies. */
+static void test_entry_points(void)
+{
+    setup(0);
+    CHECK(SYS(NR_mkdir, U("/bin"), 0755) == 0);
+    make_file("/bin/prog", "\177ELF");
+    make_file("/bin/data", "x");
+    CHECK(SYS(NR_chmod, U("/bin/prog"), 0755) == 0);
+    CHECK(SYS(NR_symlink, U("prog"), U("/bin/alias")) == 0);
+    struct lx_inode *ino = NULL;
+    CHECK(vfs_open_exec(T->proc, "/bin/alias", &ino) == 0 && ino && inode_size(ino) == 4);
+    char buf[8];
+    CHECK(vfs_read_inode(ino, 1, buf, sizeof(buf)) == 3 && memcmp(buf, "ELF", 3) == 0);
+    lx_frame_t page;
+    CHECK(vfs_get_page(ino, 0, &page) == 0 && memcmp(frame_ptr(page), "\177ELF\0\0", 6) == 0);
+    frame_unref(page);
+    inode_put(ino);
+    CHECK(vfs_open_exec(T->proc, "/bin/data", &ino) == -LX_EACCES); /* no x bit, even for root */
+    CHECK(vfs_open_exec(T->proc, "/bin", &ino) == -LX_EACCES);
+    CHECK(vfs_open_exec(T->proc, "/bin/missing", &ino) == -LX_ENOENT);
+    CHECK(vfs_open_exec(T->proc, "/bin/prog/", &ino) == -LX_ENOTDIR);
+    CHECK(vfs_open_exec(T->proc, "", &ino) == -LX_ENOENT);
+    CHECK(SYS(NR_chdir, U("/bin")) == 0);
+    CHECK(vfs_open_exec(T->proc, "prog", &ino) == 0);
+    inode_put(ino);
+    T->proc->euid = 1000;
+    CHECK(SYS(NR_chmod, U("/bin/prog"), 0744) == -LX_EPERM);
+    T->proc->euid = 0;
+    CHECK(SYS(NR_chmod, U("/bin/prog"), 0744) == 0);
+    T->proc->euid = 1000;
+    CHECK(vfs_open_exec(T->proc, "prog", &ino) == -LX_EACCES);
+    T->proc->euid = 0;
+
+    struct lx_file *in = vfs_open_kernel("/bin/data", LX_O_RDONLY);
+    CHECK(in && vfs_open_kernel("/nope", LX_O_RDONLY) == NULL);
+    CHECK(files_install(T->proc->files, 0, in) == 0);
+    uint64_t b = ubuf(8);
+    CHECK(SYS(NR_read, 0, b, 8) == 1);
+    struct lx_file *out = hostlink_file_open(2);
+    CHECK(files_install(T->proc->files, LX_NOFILE_MAX, out) == -LX_EBADF); /* dropped */
+    CHECK(files_install(T->proc->files, 0, NULL) == -LX_EINVAL);
+
+    /* fork without CLONE_FS: its own cwd from then on. */
+    struct lx_fsinfo *copy = fsinfo_clone(T->proc->fs);
+    char cwd[32];
+    CHECK(vfs_getcwd(copy, cwd, sizeof(cwd)) == 5 && strcmp(cwd, "/bin") == 0);
+    CHECK(SYS(NR_chdir, U("/")) == 0);
+    CHECK(vfs_getcwd(copy, cwd, sizeof(cwd)) == 5);
+    fsinfo_get(copy);
+    fsinfo_put(copy);
+    fsinfo_put(copy);
+    teardown();
+}
+
 int main(void)
 {
+    test_entry_points();
     test_read_write();
     test_vectors();
     test_descriptors();
