@@ -9,8 +9,10 @@ root task) under `-icount shift=0,sleep=off`, where rdtsc deltas are exact guest
 instruction counts, equal from run to run; the program prints its BENCH
 lines; --boot-args adds qemu_tap_runner.py arguments to the boot before it
 (e.g. a disk).  Each --run ... --end-run is a host command that prints BENCH lines
-itself (e.g. the IDL loopback benchmark).  A benchmark that fails to run
-makes this script fail: a missing figure is never silently skipped.
+itself (e.g. the IDL loopback benchmark); it gets the BENCH lines printed
+before it on its standard input (to compare with them), and what it writes
+on its standard error is shown.  A benchmark that fails to run makes this
+script fail: a missing figure is never silently skipped.
 """
 import os
 import subprocess
@@ -66,16 +68,20 @@ def bench_boot(qemu, kernel, modules, extra):
 def main():
     qemu, kernel, boots, runs = parse(sys.argv[1:])
     failed = False
+    printed = []
     for modules, extra in boots:
         for line in bench_boot(qemu, kernel, modules, extra):
             print(line, flush=True)
+            printed.append(line)
     for command in runs:
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = subprocess.run(command, input="".join(line + "\n" for line in printed),
+                                capture_output=True, text=True)
+        sys.stderr.write(result.stderr)
         for line in result.stdout.splitlines():
             if line.startswith("BENCH "):
                 print(line, flush=True)
+                printed.append(line)
         if result.returncode != 0:
-            sys.stderr.write(result.stderr)
             print(f"bench.py: {' '.join(command)} failed", file=sys.stderr)
             failed = True
     sys.exit(1 if failed else 0)
