@@ -7,6 +7,7 @@
  * new address space and the new thread are built completely before the
  * old ones are touched, so a failure leaves the caller as it was. */
 #include "exec.h"
+#include "arch/x86_64/cpu.h"
 #include "elf64_image.h"
 #include "fd.h"
 #include "heap.h"
@@ -214,7 +215,7 @@ static int load(struct lx_thread *t, const char *path, const struct lx_exec_args
         .phent = img.phentsize,
         .phnum = img.phnum,
         .entry = img.entry,
-        .hwcap = 0x178bfbff, /* the CPUID.1 EDX bits of the qemu64 CPU: fpu...sse2 */
+        .hwcap = lx_cpu_hwcap(),
         .clktck = 100,
         .uid = p->uid,
         .euid = p->euid,
@@ -278,6 +279,7 @@ static int load(struct lx_thread *t, const char *path, const struct lx_exec_args
         e = 0; /* nothing to return to */
     }
     if (proc->vfork_parent) {
+        proc->vfork_parent->vfork_child = NULL;
         lx_wake_thread(proc->vfork_parent);
         proc->vfork_parent = NULL;
     }

@@ -15,6 +15,7 @@
 #include "linux_caps.h"
 #include "personality.h"
 #include "signal.h"
+#include "signal_rules.h"
 #include "slots.h"
 #include "syscall.h"
 #include "time.h"
@@ -130,7 +131,7 @@ static void complete(struct lx_thread *t, int64_t result, bool current)
     }
     struct lx_syscall_regs r = t->regs;
     r.rax = (uint64_t)result;
-    if (t->sigpending || (t->proc->sigpending & ~t->sigmask)) {
+    if (signal_work(t, result)) {
         struct lx_syscall_regs before = r;
         if (!signal_deliver(t, &r, &result, true))
             return; /* killed */
@@ -163,21 +164,6 @@ static void run_retries(void)
     }
 }
 
-static int exception_signal(uint64_t vector, int *code)
-{
-    *code = 0x80; /* SI_KERNEL */
-    switch (vector) {
-    case 0: *code = 1; return LX_SIGFPE; /* FPE_INTDIV */
-    case 1:
-    case 3: *code = 1; return LX_SIGTRAP;
-    case 6: *code = 2; return LX_SIGILL; /* ILL_ILLOPN */
-    case 16:
-    case 19: return LX_SIGFPE;
-    case 17: return LX_SIGBUS;
-    default: return LX_SIGSEGV;
-    }
-}
-
 static void handle(struct kumiki_msg *m)
 {
     if (m->label == KUMIKI_BOUND_NOTIFICATION_LABEL) {
@@ -203,16 +189,18 @@ static void handle(struct kumiki_msg *m)
             answer(t, &empty, true);
             return;
         }
-        int sig = e == -LX_ENOMEM ? LX_SIGBUS : LX_SIGSEGV;
-        int code = e == -LX_ENOMEM ? 2 /* BUS_ADRERR */ : mm_find_vma(t->proc->mm, m->words[1]) ? 2 : 1;
+        bool bus = e == -LX_ENOMEM || e == -LX_ENXIO; /* out of memory, or past the end of a file */
+        int sig = bus ? LX_SIGBUS : LX_SIGSEGV;
+        int code = bus                                     ? 2 /* BUS_ADRERR */
+                   : mm_find_vma(t->proc->mm, m->words[1]) ? 2 /* ACCERR */
+                                                           : 1 /* MAPERR */;
         if (signal_fault(t, sig, code, m->words[1]))
             answer(t, &empty, true);
         return;
     }
     case 2: { /* USER_EXCEPTION: rip rsp rflags vector error_code */
-        int code;
-        int sig = exception_signal(m->words[3], &code);
-        if (signal_fault(t, sig, code, 0))
+        struct lx_sig_fault f = lx_sig_for_exception(m->words[3], m->words[0]);
+        if (signal_fault(t, f.sig, f.code, f.addr))
             answer(t, &empty, true);
         return;
     }
@@ -391,6 +379,7 @@ int main(const char *cmdline)
 
     struct kumiki_msg m;
     for (;;) {
+        signal_flush_deferred(); /* killing signals end their processes here, outside any call */
         if (init_done && lx.halt_when_init_exits) {
             uint64_t ignored;
             kumiki_raw_syscall(SYS_DEBUG_HALT, 0x10, 0, &ignored);

@@ -401,6 +401,8 @@ static int page_in(struct lx_vma *v, uint64_t page, lx_frame_t *out, bool *share
         return *out ? 0 : -LX_ENOMEM;
     }
     uint64_t pgoff = (v->file_offset + delta) / LX_PAGE;
+    if (pgoff * LX_PAGE >= inode_size(v->file) && (v->flags & LX_VMA_MMAPPED_FILE))
+        return -LX_ENXIO; /* a page wholly past the end of a mapped file: SIGBUS */
     lx_frame_t cache;
     int e = vfs_get_page(v->file, pgoff, &cache);
     if (e)
@@ -488,7 +490,7 @@ int mm_user_page(struct lx_mm *mm, uint64_t uaddr, bool write, void **ptr, size_
      * copy-on-write, and a cow page already mapped writable cannot exist. */
     int e = make_present(mm, uaddr, write, false, false, &pte);
     if (e)
-        return e;
+        return e == -LX_ENXIO ? -LX_EFAULT : e;
     if (write && pte->slot && !(pte->mapped_rights & KUMIKI_RIGHT_WRITE)) {
         /* A page that was mapped read-only for copy-on-write and now is the
          * program's own: let the mapping follow the area's rights. */

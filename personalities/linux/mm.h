@@ -30,10 +30,11 @@ enum {
     LX_PAGE = 4096,
     LX_VMA_READ = 1,
     LX_VMA_WRITE = 2,
-    LX_VMA_EXEC = 4,       /* = PROT_* */
-    LX_VMA_SHARED = 8,     /* MAP_SHARED: writes go to the file's pages */
-    LX_VMA_GROWSDOWN = 16, /* the main stack */
-    LX_VMA_HEAP = 32,      /* the brk area */
+    LX_VMA_EXEC = 4,          /* = PROT_* */
+    LX_VMA_SHARED = 8,        /* MAP_SHARED: writes go to the file's pages */
+    LX_VMA_GROWSDOWN = 16,    /* the main stack */
+    LX_VMA_HEAP = 32,         /* the brk area */
+    LX_VMA_MMAPPED_FILE = 64, /* mmap of a file: a page past its end is SIGBUS (ELF segments read zero) */
 };
 
 /* User addresses the personality hands out. */

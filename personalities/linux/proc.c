@@ -5,6 +5,7 @@
 #include "heap.h"
 #include "kobj.h"
 #include "personality.h"
+#include "signal.h"
 #include "slots.h"
 #include "vfs.h"
 #include <kumiki/invocations_generated.h>
@@ -222,11 +223,17 @@ struct lx_proc *proc_new(struct lx_proc *parent)
         p->euid = parent->euid;
         p->egid = parent->egid;
         memcpy(p->exe, parent->exe, sizeof(p->exe));
+        memcpy(p->rlimits, parent->rlimits, sizeof(p->rlimits));
         memcpy(p->comm, parent->comm, sizeof(p->comm));
         p->next_sibling = parent->children;
         parent->children = p;
     } else {
         p->pgid = p->sid = p->pid;
+        for (unsigned i = 0; i < LX_RLIM_NLIMITS; i++)
+            p->rlimits[i] = (struct lx_rlimit){ LX_RLIM_INFINITY, LX_RLIM_INFINITY };
+        p->rlimits[LX_RLIMIT_STACK].cur = LX_STACK_MAX;
+        p->rlimits[LX_RLIMIT_CORE].cur = 0;
+        p->rlimits[LX_RLIMIT_NOFILE] = (struct lx_rlimit){ 1024, 4096 }; /* Linux's defaults */
     }
     return p;
 }
@@ -334,6 +341,7 @@ static void proc_end(struct lx_proc *p, int wait_status)
         p->mm = NULL;
     }
     if (p->vfork_parent) {
+        p->vfork_parent->vfork_child = NULL;
         lx_wake_thread(p->vfork_parent);
         p->vfork_parent = NULL;
     }
@@ -367,13 +375,17 @@ static void proc_end(struct lx_proc *p, int wait_status)
         return;
     }
     if (p->exit_signal)
-        lx_signal_proc(parent, p->exit_signal);
+        lx_signal_child_exit(parent, p);
     lx_wake(&parent->child_exit);
 }
 
 static void thread_release(struct lx_thread *t)
 {
     lx_unwait(t);
+    if (t->vfork_child) { /* a vfork parent that dies: its child must not wake the slot's next user */
+        t->vfork_child->vfork_parent = NULL;
+        t->vfork_child = NULL;
+    }
     if (t->clear_child_tid && t->proc->mm && t->proc->live_threads > 1) {
         uint32_t zero = 0;
         if (mm_copy_out(t->proc->mm, t->clear_child_tid, &zero, sizeof(zero)) == 0)

@@ -114,7 +114,8 @@ struct lx_proc {
     bool group_exiting;
     struct lx_waitq child_exit; /* wait4 waits here */
     uint32_t uid, gid, euid, egid;
-    char exe[256]; /* /proc/self/exe */
+    struct lx_rlimit rlimits[LX_RLIM_NLIMITS]; /* reported; RLIMIT_NOFILE is enforced by the fd table */
+    char exe[256];                             /* /proc/self/exe */
     char comm[16];
     uint64_t start_ns;
     struct lx_thread *vfork_parent; /* woken when this child execs or exits */

@@ -82,7 +82,7 @@ static int64_t sys_mmap(struct lx_thread *t, const struct lx_syscall_regs *r)
         file_put(file);
         return -LX_ENOMEM;
     }
-    unsigned vflags = (prot & 7) | (shared ? LX_VMA_SHARED : 0);
+    unsigned vflags = (prot & 7) | (shared ? LX_VMA_SHARED : 0) | (ino ? LX_VMA_MMAPPED_FILE : 0);
     int e = mm_map(mm, where, len, vflags, ino, ino ? off : 0, ino ? len : 0);
     file_put(file);
     if (e)
@@ -136,8 +136,14 @@ static int64_t sys_mremap(struct lx_thread *t, const struct lx_syscall_regs *r)
         ((flags & LX_MREMAP_FIXED) && !(flags & LX_MREMAP_MAYMOVE)))
         return -LX_EINVAL;
     struct lx_vma *v = mm_find_vma(mm, old);
-    if (!v || old_len == 0 || old + old_len > v->end)
+    if (!v || old_len == 0)
         return -LX_EFAULT;
+    for (uint64_t a = old; a < old + old_len;) { /* the whole old range must be mapped */
+        struct lx_vma *w = mm_find_vma(mm, a);
+        if (!w)
+            return -LX_EFAULT;
+        a = w->end;
+    }
     if (flags & LX_MREMAP_FIXED) {
         if (new_addr & (LX_PAGE - 1))
             return -LX_EINVAL;

@@ -5,6 +5,7 @@
 #include "fd.h"
 #include "heap.h"
 #include "personality.h"
+#include "signal_rules.h"
 #include "syscall.h"
 #include "vfs.h"
 #include <kumiki/user.h>
@@ -185,6 +186,7 @@ static int64_t do_clone(struct lx_thread *t, uint64_t flags, uint64_t newsp, uin
         if (!c)
             return -LX_EAGAIN;
         c->sigmask = t->sigmask;
+        c->altstack_flags = LX_SS_DISABLE; /* a new thread has no alternate stack */
         if (flags & LX_CLONE_CHILD_CLEARTID)
             c->clear_child_tid = child_tid;
         int32_t tid = c->tid;
@@ -226,6 +228,9 @@ static int64_t do_clone(struct lx_thread *t, uint64_t flags, uint64_t newsp, uin
         return -LX_ENOMEM;
     }
     ct->sigmask = t->sigmask;
+    ct->altstack_sp = t->altstack_sp; /* fork keeps the alternate signal stack */
+    ct->altstack_size = t->altstack_size;
+    ct->altstack_flags = t->altstack_flags;
     if (flags & LX_CLONE_CHILD_CLEARTID)
         ct->clear_child_tid = child_tid;
     int32_t pid = c->pid;
@@ -239,6 +244,7 @@ static int64_t do_clone(struct lx_thread *t, uint64_t flags, uint64_t newsp, uin
     if (flags & LX_CLONE_VFORK) {
         /* The parent resumes when the child execs or exits. */
         c->vfork_parent = t;
+        t->vfork_child = c;
         t->has_result = true;
         t->result = pid;
         return LX_BLOCK;
@@ -416,9 +422,13 @@ static int64_t sys_getpgrp(struct lx_thread *t, const struct lx_syscall_regs *r)
 static int64_t sys_setpgid(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int pid = arg_int(r->rdi), pgid = arg_int(r->rsi);
-    if (pgid < 0)
-        return -LX_EINVAL;
     struct lx_proc *self = t->proc;
+    if (!pid)
+        pid = self->pid;
+    if (!pgid)
+        pgid = pid;
+    if (pgid < 0) /* Linux checks the group before it looks for the process */
+        return -LX_EINVAL;
     struct lx_proc *p = pid ? proc_by_pid(pid) : self;
     if (!p || (p != self && p->parent != self))
         return -LX_ESRCH;
@@ -426,8 +436,6 @@ static int64_t sys_setpgid(struct lx_thread *t, const struct lx_syscall_regs *r)
         return -LX_EPERM;
     if (p->pid == p->sid)
         return -LX_EPERM; /* a session leader cannot move */
-    if (!pgid)
-        pgid = p->pid;
     if (pgid != p->pid) {
         bool exists = false;
         for (struct lx_proc *q = proc_first(); q && !exists; q = proc_next(q))
@@ -461,42 +469,32 @@ static int64_t sys_setsid(struct lx_thread *t, const struct lx_syscall_regs *r)
 
 /* ---- limits ------------------------------------------------------------------- */
 
-enum { LX_RLIMIT_STACK = 3, LX_RLIMIT_NOFILE = 7, LX_RLIM_NLIMITS = 16 };
-#define LX_RLIM_INFINITY (~0ull)
-
-static struct lx_rlimit limit_of(unsigned resource)
-{
-    switch (resource) {
-    case LX_RLIMIT_STACK: return (struct lx_rlimit){ LX_STACK_MAX, LX_RLIM_INFINITY };
-    case LX_RLIMIT_NOFILE: return (struct lx_rlimit){ 1024, 4096 };
-    case 4 /* CORE */: return (struct lx_rlimit){ 0, LX_RLIM_INFINITY };
-    default: return (struct lx_rlimit){ LX_RLIM_INFINITY, LX_RLIM_INFINITY };
-    }
-}
-
 static int64_t sys_prlimit64(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int pid = arg_int(r->rdi);
     unsigned resource = arg_uint(r->rsi);
-    if (pid && !proc_by_pid(pid))
+    struct lx_proc *p = pid ? proc_by_pid(pid) : t->proc;
+    if (!p || p->state != LX_PROC_ALIVE)
         return -LX_ESRCH;
     if (resource >= LX_RLIM_NLIMITS)
         return -LX_EINVAL;
+    struct lx_rlimit old = p->rlimits[resource], want;
     if (r->rdx) {
-        struct lx_rlimit want;
         if (mm_copy_in(t->proc->mm, &want, r->rdx, sizeof(want)))
             return -LX_EFAULT;
         if (want.cur > want.max)
             return -LX_EINVAL;
-        /* Limits are reported, not enforced: accept lowering, refuse raising. */
-        struct lx_rlimit now = limit_of(resource);
-        if (want.max > now.max)
-            return -LX_EPERM;
+        if (want.max > old.max && t->proc->euid != 0)
+            return -LX_EPERM; /* only root raises a hard limit */
+        if (resource == LX_RLIMIT_NOFILE && want.cur > LX_NOFILE_CEILING)
+            return -LX_EPERM; /* Linux's nr_open */
     }
-    if (r->r10) {
-        struct lx_rlimit now = limit_of(resource);
-        if (mm_copy_out(t->proc->mm, r->r10, &now, sizeof(now)))
-            return -LX_EFAULT;
+    if (r->r10 && mm_copy_out(t->proc->mm, r->r10, &old, sizeof(old)))
+        return -LX_EFAULT;
+    if (r->rdx) {
+        p->rlimits[resource] = want;
+        if (resource == LX_RLIMIT_NOFILE && p->files)
+            files_set_limit(p->files, want.cur);
     }
     return 0;
 }
@@ -505,8 +503,7 @@ static int64_t sys_getrlimit(struct lx_thread *t, const struct lx_syscall_regs *
 {
     if (arg_uint(r->rdi) >= LX_RLIM_NLIMITS)
         return -LX_EINVAL;
-    struct lx_rlimit now = limit_of(arg_uint(r->rdi));
-    return mm_copy_out(t->proc->mm, r->rsi, &now, sizeof(now));
+    return mm_copy_out(t->proc->mm, r->rsi, &t->proc->rlimits[arg_uint(r->rdi)], sizeof(struct lx_rlimit));
 }
 
 static int64_t sys_setrlimit(struct lx_thread *t, const struct lx_syscall_regs *r)

@@ -47,7 +47,8 @@ void time_init(void)
         kumiki_yield();
     uint64_t tsc_last = kumiki_read_tsc();
     if (tsc_last > tsc_first)
-        ns_per_tsc_q32 = (uint64_t)(((u128)(last - first) << 32) / (tsc_last - tsc_first));
+        /* last - first is a few PIT periods (< 2^32 ns), so the shift fits. */
+        ns_per_tsc_q32 = ((last - first) << 32) / (tsc_last - tsc_first);
     tsc_base = tsc_first;
     uint64_t shift = lx_now_ns();
     (void)shift;

@@ -4,6 +4,7 @@
 #include "personality.h"
 #include "proc.h"
 #include "serial_client.h"
+#include "signal.h"
 #include "uio.h"
 #include <kumiki/user.h>
 
@@ -106,9 +107,7 @@ static void output_cooked(const uint8_t *data, size_t len)
 
 static void signal_foreground(int sig)
 {
-    for (struct lx_proc *p = proc_first(); p; p = proc_next(p))
-        if (p->state == LX_PROC_ALIVE && p->pgid == tty.pgrp)
-            lx_signal_proc(p, sig);
+    lx_signal_pgrp(tty.pgrp, sig);
 }
 
 static void make_ready(const uint8_t *data, size_t len)

@@ -42,8 +42,13 @@ int main(void)
 {
     const char *argv[] = { "/bin/prog", "one", "", "three words" };
     const char *envp[] = { "PATH=/bin", "HOME=/root" };
-    struct lx_stack_info info = { .phdr = 0x400040, .phent = 56, .phnum = 9, .entry = 0x401000,
-                                  .execfn = "/bin/prog", .uid = 0, .clktck = 100 };
+    struct lx_stack_info info = { .phdr = 0x400040,
+                                  .phent = 56,
+                                  .phnum = 9,
+                                  .entry = 0x401000,
+                                  .execfn = "/bin/prog",
+                                  .uid = 0,
+                                  .clktck = 100 };
     for (int i = 0; i < 16; i++)
         info.random[i] = (uint8_t)(i * 7 + 1);
     uint64_t rsp = 0;
