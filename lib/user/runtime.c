@@ -117,27 +117,7 @@ uint64_t kumiki_raw_syscall(uint64_t number, uint64_t a0, uint64_t a1, uint64_t 
     return kumiki_syscall2(number, a0, a1, value);
 }
 
-void *memset(void *dst, int value, size_t len)
-{
-    unsigned char *d = dst;
-    while (len--)
-        *d++ = (unsigned char)value;
-    return dst;
-}
-
-/* Word at a time when both pointers allow it: message buffers are words. */
-void *memcpy(void *restrict dst, const void *restrict src, size_t len)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-        for (; len >= 8; len -= 8, d += 8, s += 8)
-            *(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
-    }
-    while (len--)
-        *d++ = *s++;
-    return dst;
-}
+/* memcpy and memset: arch/x86_64/memory.S. */
 
 bool has_argument(const char *cmdline, const char *arg)
 {
