@@ -67,13 +67,21 @@ void lx_init_exited(int wait_status)
 
 /* ---- answering threads -------------------------------------------------------- */
 
-static struct kumiki_msg reply;
+/* A fault message or its answer: at most the ten words of an
+ * UNKNOWN_SYSCALL fault, no capabilities.  (struct kumiki_msg is a kilobyte;
+ * copying it twice per system call was a third of a getpid.) */
+struct lx_msg {
+    uint64_t label, badge;
+    unsigned length;
+    uint64_t words[KUMIKI_FAULT_MAX_WORDS];
+};
+
+static struct lx_msg reply;
 static bool reply_pending; /* `reply` answers the fault just received */
 
-static void fill_syscall_reply(struct kumiki_msg *m, const struct lx_syscall_regs *r, bool all)
+static void fill_syscall_reply(struct lx_msg *m, const struct lx_syscall_regs *r, bool all)
 {
     m->label = 0;
-    m->extra_caps = 0;
     m->length = all ? 10 : 1;
     m->words[0] = r->rax;
     if (all) {
@@ -83,15 +91,18 @@ static void fill_syscall_reply(struct kumiki_msg *m, const struct lx_syscall_reg
     }
 }
 
-/* Sends m to t: as the reply to the current fault, or through the reply
- * capability saved when t started waiting. */
-static void answer(struct lx_thread *t, struct kumiki_msg *m, bool current)
+/* Sends m to t: as the reply to the current fault (sent by the main loop's
+ * ReplyRecv), or through the reply capability saved when t started waiting. */
+static void answer(struct lx_thread *t, const struct lx_msg *m, bool current)
 {
     if (current) {
         reply = *m;
         reply_pending = true;
     } else {
-        kumiki_send(t->reply_slot, m);
+        struct kumiki_msg k = { .label = m->label, .length = m->length };
+        for (unsigned i = 0; i < m->length; i++)
+            k.words[i] = m->words[i];
+        kumiki_send(t->reply_slot, &k);
     }
     t->state = LX_THREAD_RUNNING;
 }
@@ -123,10 +134,23 @@ static void complete(struct lx_thread *t, int64_t result, bool current)
     t->call_deadline_ns = 0;
     t->timed_out = false;
     t->interrupted = false;
-    struct kumiki_msg m;
+    struct lx_msg m;
     if (result == LX_RESUME_AS_IS) {
-        m = (struct kumiki_msg){ .label = 0, .length = 0 };
+        m = (struct lx_msg){ .label = 0, .length = 0 };
         answer(t, &m, current);
+        return;
+    }
+    if (!signal_work(t, result)) { /* the common case: only rax changes */
+        if (current) {
+            reply.label = 0;
+            reply.length = 1;
+            reply.words[0] = (uint64_t)result;
+            reply_pending = true;
+            t->state = LX_THREAD_RUNNING;
+            return;
+        }
+        m = (struct lx_msg){ .label = 0, .length = 1, .words = { (uint64_t)result } };
+        answer(t, &m, false);
         return;
     }
     struct lx_syscall_regs r = t->regs;
@@ -164,7 +188,7 @@ static void run_retries(void)
     }
 }
 
-static void handle(struct kumiki_msg *m)
+static void handle(const struct lx_msg *m)
 {
     if (m->label == KUMIKI_BOUND_NOTIFICATION_LABEL) {
         time_fired();
@@ -174,10 +198,10 @@ static void handle(struct kumiki_msg *m)
     struct lx_thread *t = thread_by_badge(m->badge);
     if (!t)
         return; /* a thread that is gone; its fault needs no answer */
-    struct kumiki_msg empty = { .label = 0, .length = 0 };
+    const struct lx_msg empty = { .label = 0, .length = 0 };
     switch (m->label) {
     case 1: { /* UNKNOWN_SYSCALL: a Linux system call */
-        uint64_t *w = m->words;
+        const uint64_t *w = m->words;
         t->regs = (struct lx_syscall_regs){ w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9] };
         t->state = LX_THREAD_SYSCALL;
         complete(t, syscall_run(t), true);
@@ -377,7 +401,8 @@ int main(const char *cmdline)
     if (start_init())
         return 1;
 
-    struct kumiki_msg m;
+    struct kumiki_ipc_buffer *buffer = kumiki_ipc_buffer();
+    struct lx_msg m;
     for (;;) {
         signal_flush_deferred(); /* killing signals end their processes here, outside any call */
         if (init_done && lx.halt_when_init_exits) {
@@ -394,19 +419,46 @@ int main(const char *cmdline)
             time_arm(next);
             run_retries();
         }
+        /* Words 0..3 travel in registers, the others in the IPC buffer. */
+        uint64_t mr[4] = { 0, 0, 0, 0 }, info;
         if (reply_pending) {
             reply_pending = false;
-            m = reply;
-            kumiki_reply_recv(lx.endpoint, &m);
+            for (unsigned i = 0; i < reply.length; i++) {
+                if (i < 4)
+                    mr[i] = reply.words[i];
+                else
+                    buffer->msg[i] = reply.words[i];
+            }
+            kumiki_reply_recv_fast(lx.endpoint, kumiki_msginfo(reply.label, 0, reply.length), mr, &m.badge,
+                                   &info);
         } else {
-            kumiki_recv(lx.endpoint, &m);
+            struct kumiki_msg k;
+            if (kumiki_recv(lx.endpoint, &k))
+                continue;
+            info = kumiki_msginfo(k.label, 0, k.length);
+            m.badge = k.badge;
+            for (unsigned i = 0; i < 4; i++)
+                mr[i] = k.words[i];
         }
+        m.label = kumiki_msginfo_label(info);
+        m.length = (unsigned)kumiki_msginfo_length(info);
+        if (m.length > KUMIKI_FAULT_MAX_WORDS)
+            m.length = KUMIKI_FAULT_MAX_WORDS; /* nobody sends more; a sender that did is cut */
+        m.words[0] = mr[0];
+        m.words[1] = mr[1];
+        m.words[2] = mr[2];
+        m.words[3] = mr[3];
+        if (m.length > 4)
+            memcpy(&m.words[4], &buffer->msg[4], (m.length - 4) * sizeof(uint64_t));
         handle(&m);
         /* Threads woken by this message are answered before the current
          * one: a reply still pending goes out first without waiting. */
         if (reply_pending && lx_retry_pending()) {
+            struct kumiki_msg k = { .label = reply.label, .length = reply.length };
+            for (unsigned i = 0; i < reply.length; i++)
+                k.words[i] = reply.words[i];
             reply_pending = false;
-            kumiki_reply(&reply);
+            kumiki_reply(&k);
         }
     }
 }

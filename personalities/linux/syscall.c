@@ -48,17 +48,37 @@ uint64_t syscall_enosys_count(void)
     return enosys_count;
 }
 
+/* True the first time nr is unsupported: numbers in the table's range
+ * have a bit each; the first few larger ones are remembered, and beyond
+ * those no more are logged (a program probing numbers must not flood the
+ * console). */
+static bool first_time(uint64_t nr)
+{
+    static uint64_t large[16];
+    static unsigned large_count;
+    if (nr < LX_SYSCALL_MAX) {
+        if (enosys_logged[nr / 8] & (1u << (nr % 8)))
+            return false;
+        enosys_logged[nr / 8] |= (uint8_t)(1u << (nr % 8));
+        return true;
+    }
+    for (unsigned i = 0; i < large_count; i++)
+        if (large[i] == nr)
+            return false;
+    if (large_count == sizeof(large) / sizeof(large[0]))
+        return false;
+    large[large_count++] = nr;
+    return true;
+}
+
 int64_t syscall_run(struct lx_thread *t)
 {
     uint64_t nr = t->regs.rax;
     if (nr < LX_SYSCALL_MAX && table[nr])
         return table[nr](t, &t->regs);
     enosys_count++;
-    if (nr >= LX_SYSCALL_MAX || !(enosys_logged[nr / 8] & (1u << (nr % 8)))) {
-        if (nr < LX_SYSCALL_MAX)
-            enosys_logged[nr / 8] |= (uint8_t)(1u << (nr % 8));
+    if (first_time(nr))
         lx_log("unsupported system call %s (%lu) from %s[%d]: ENOSYS", syscall_name((unsigned)nr),
                (unsigned long)nr, t->proc->comm, t->tid);
-    }
     return -LX_ENOSYS;
 }
