@@ -3,6 +3,10 @@
  * Holds ports 0x3f8-0x3ff and IRQ 4 and serves the serial interface
  * (serial.idl): virtual consoles told apart by badge, interrupt-driven
  * receive and transmit through the UART's FIFOs and a transmit ring here.
+ * Each output line of a console is prefixed "[conN] ", except on the
+ * console named by the argument "plain N" (1..SERIAL_CONSOLES): the
+ * system's main terminal (a Linux tty), whose bytes must reach the
+ * terminal exactly as written.
  * Being issued COM1 made the kernel stop using the UART: its log and every
  * program's SYS_DEBUG_WRITE go into a ring that this driver drains
  * (kumiki_console_read) and prints, whenever the kernel signals the badged
@@ -41,6 +45,7 @@ enum {
 };
 
 struct console {
+    bool plain; /* "plain N": output passes unprefixed */
     bool line_start;
     bool stopped;
     unsigned rx_head, rx_count;
@@ -166,7 +171,7 @@ static int write_handler(void *ctx, kidl_badge_t badge, const uint8_t *data, siz
         return SERIAL_ERR_BAD_CONSOLE;
     drain_kernel_console(); /* keep the order of what was printed before */
     for (size_t i = 0; i < data_len; i++) {
-        if (con->line_start) {
+        if (con->line_start && !con->plain) {
             char prefix[12];
             usnprintf(prefix, sizeof(prefix), "[con%u] ", (unsigned)badge);
             put_text(prefix);
@@ -216,22 +221,43 @@ static const struct serial_handlers handlers = {
 };
 static const struct serial_server server = { &handlers, NULL };
 
-/* "stoppable N": N consoles' stop() end the driver. */
-static unsigned parse_stop_after(const char *args)
+static bool starts_with(const char *s, const char *prefix)
 {
-    const char *word = "stoppable ";
+    while (*prefix && *s == *prefix) {
+        s++;
+        prefix++;
+    }
+    return !*prefix;
+}
+
+/* The N of "WORD N" in args (a word starts args or follows a space): 0 when
+ * args do not have the word, -1 when N is not one digit 1..9. */
+static int parse_digit_after(const char *args, const char *word)
+{
     size_t n = strlen(word);
     for (const char *p = args; *p; p++)
-        if (!memcmp(p, word, n) && p[n] >= '1' && p[n] <= '9')
-            return (unsigned)(p[n] - '0');
+        if ((p == args || p[-1] == ' ') && starts_with(p, word))
+            return p[n] >= '1' && p[n] <= '9' && (p[n + 1] == '\0' || p[n + 1] == ' ') ? p[n] - '0' : -1;
     return 0;
 }
 
 int main(const char *args)
 {
-    stop_after = parse_stop_after(args);
+    /* "stoppable N": N consoles' stop() end the driver.  "plain N": console
+     * N's output is not prefixed.  (A complaint goes to the kernel's
+     * console ring, which the kernel prints itself at the halt.) */
+    int stoppable = parse_digit_after(args, "stoppable ");
+    int plain = parse_digit_after(args, "plain ");
+    if (stoppable < 0 || plain < 0 || plain > SERIAL_CONSOLES) {
+        uprintf("serial: bad arguments '%s': expected 'stoppable N' (N 1..9) and 'plain N' (N 1..%u)\n", args,
+                (unsigned)SERIAL_CONSOLES);
+        return 1;
+    }
+    stop_after = (unsigned)stoppable;
     for (unsigned i = 0; i <= SERIAL_CONSOLES; i++)
         consoles[i].line_start = true;
+    if (plain)
+        consoles[plain].plain = true;
     /* 115200 8N1 as the kernel left it; FIFOs on, interrupts through OUT2. */
     out(IER, 0);
     out(LCR, 0x80);
