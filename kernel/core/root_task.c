@@ -275,6 +275,7 @@ static void make_thread(const struct elf_image *img, paddr_t ipc_buffer)
     t->ipc_buffer = phys_to_virt(ipc_buffer);
     t->ipc_buffer_address = ROOT_IPC_BUFFER_ADDRESS;
     t->ipc_buffer->self = ROOT_IPC_BUFFER_ADDRESS;
+    tcb_update_gs_base(t);
     t->priority = t->mcp = ROOT_PRIORITY;
     strlcpy_k(t->name, "root", sizeof(t->name));
     t->ctx.rip = img->entry;

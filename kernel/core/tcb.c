@@ -60,7 +60,15 @@ void tcb_slot_emptied(struct cte *slot, enum tcb_slot which)
     } else if (which == TCB_SLOT_IPC_BUFFER) {
         t->ipc_buffer = NULL;
         t->ipc_buffer_address = 0;
+        tcb_update_gs_base(t);
     }
+}
+
+void tcb_update_gs_base(struct tcb *t)
+{
+    t->run_gs_base = tcb_user_gs_base(t);
+    if (t == current_thread)
+        cpu_set_gs_base(t->run_gs_base);
 }
 
 /* Installs a copy of src's capability (with `cap`'s fields) in a TCB slot,
@@ -150,6 +158,7 @@ static uint64_t set_ipc_buffer(struct tcb *t, struct invocation *inv)
     t->ipc_buffer = phys_to_virt(t->ipc_buffer_frame.cap.object);
     t->ipc_buffer_address = a.address;
     t->ipc_buffer->self = a.address;
+    tcb_update_gs_base(t);
     return KE_OK;
 }
 
@@ -181,19 +190,27 @@ static uint64_t set_priority(struct tcb *t, struct invocation *inv, bool mcp)
     return KE_OK;
 }
 
+/* The saved registers READ/WRITE_REGISTERS move, by KUMIKI_REG_* index;
+ * gs_base is not among them (see read_registers, write_registers). */
 static uint64_t *register_slot(struct tcb *t, unsigned index)
 {
     struct user_context *c = &t->ctx;
-    uint64_t *regs[KUMIKI_REG_COUNT] = { &c->rip, &c->rsp, &c->rflags, &c->rax, &c->rbx,    &c->rcx, &c->rdx,
-                                         &c->rsi, &c->rdi, &c->rbp,    &c->r8,  &c->r9,     &c->r10, &c->r11,
-                                         &c->r12, &c->r13, &c->r14,    &c->r15, &t->fs_base };
+    uint64_t *regs[KUMIKI_REG_GS_BASE] = { &c->rip, &c->rsp, &c->rflags, &c->rax,    &c->rbx,
+                                           &c->rcx, &c->rdx, &c->rsi,    &c->rdi,    &c->rbp,
+                                           &c->r8,  &c->r9,  &c->r10,    &c->r11,    &c->r12,
+                                           &c->r13, &c->r14, &c->r15,    &t->fs_base };
     return regs[index];
 }
+_Static_assert(KUMIKI_REG_GS_BASE == KUMIKI_REG_COUNT - 1, "gs_base is the last register");
 
+/* gs_base is the GS base the thread runs with: a native thread's is its IPC
+ * buffer address (reported, never written: the user library depends on
+ * it), a foreign-ABI thread's its own. */
 static uint64_t read_registers(struct tcb *t, struct invocation *inv)
 {
-    for (unsigned i = 0; i < KUMIKI_REG_COUNT; i++)
+    for (unsigned i = 0; i < KUMIKI_REG_GS_BASE; i++)
         invocation_set_result(inv, i, *register_slot(t, i));
+    invocation_set_result(inv, KUMIKI_REG_GS_BASE, tcb_user_gs_base(t));
     return KE_OK;
 }
 
@@ -203,11 +220,17 @@ static uint64_t write_registers(struct tcb *t, struct invocation *inv)
     uint64_t e = decode_tcb_write_registers(inv, &a);
     if (e)
         return e;
-    /* A non-canonical rip would fault inside iretq, in the kernel. */
-    if (!address_is_canonical(a.rip) || !address_is_canonical(a.rsp) || !address_is_canonical(a.fs_base))
+    /* A non-canonical rip would fault inside iretq, in the kernel; a
+     * non-canonical base would fault in wrmsr. */
+    if (!address_is_canonical(a.rip) || !address_is_canonical(a.rsp) || !address_is_canonical(a.fs_base) ||
+        !address_is_canonical(a.gs_base))
         return KE_INVALID_ARGUMENT;
-    for (unsigned i = 0; i < KUMIKI_REG_COUNT; i++)
+    for (unsigned i = 0; i < KUMIKI_REG_GS_BASE; i++)
         *register_slot(t, i) = invocation_word(inv, 1 + i);
+    if (t->foreign_abi) {
+        t->gs_base = a.gs_base;
+        tcb_update_gs_base(t);
+    }
     t->ctx.rflags = context_sanitise_rflags(t->ctx.rflags);
     t->ctx.vector = 0; /* leave through iretq: every register is restored */
     if (a.resume && t->state == THREAD_INACTIVE && t->vspace_phys)
@@ -273,6 +296,7 @@ static uint64_t set_word(struct tcb *t, struct invocation *inv)
         if (v > 1)
             return KE_INVALID_ARGUMENT;
         t->foreign_abi = v;
+        tcb_update_gs_base(t);
         return KE_OK;
     default: { /* SET_NAME */
         if (inv->length < 2)

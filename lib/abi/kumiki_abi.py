@@ -140,9 +140,13 @@ FAULTS = [
 ]
 
 # TCB registers, in the order TCB READ_REGISTERS returns and
-# WRITE_REGISTERS takes them.
+# WRITE_REGISTERS takes them.  gs_base is the GS base the thread runs with:
+# a foreign-ABI thread's own; a native thread's is always its IPC buffer
+# address (the user library reaches the buffer at %gs:0), which
+# READ_REGISTERS reports and WRITE_REGISTERS leaves alone (the word is
+# still checked to be canonical).
 REGISTERS = ["rip", "rsp", "rflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp",
-             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "fs_base"]
+             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "fs_base", "gs_base"]
 
 # Methods: (object, name, label, [arguments], [results], meaning).
 # An argument is ("name", "word") or ("name", "cap"); a result is a name.
@@ -189,7 +193,7 @@ METHODS = [
     ("TCB", "READ_REGISTERS", 5, [], REGISTERS,
      "read the user registers (the thread should be suspended or blocked)"),
     ("TCB", "WRITE_REGISTERS", 6, [("resume", "word")] + [(r, "word") for r in REGISTERS], [],
-     "write the user registers (rflags is sanitised, rip must be canonical) and resume if asked"),
+     "write the user registers (rflags is sanitised; rip, rsp, fs_base and gs_base must be canonical; a native thread's gs_base stays its IPC buffer) and resume if asked"),
     ("TCB", "SUSPEND", 7, [], [], "stop the thread, cancelling any IPC it is blocked in"),
     ("TCB", "RESUME", 8, [], [], "make a suspended thread runnable"),
     ("TCB", "BIND_NOTIFICATION", 9, [("notification", "cap")], [],

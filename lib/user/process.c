@@ -120,7 +120,7 @@ static uint64_t start_thread(struct builder *b, const struct elf_image *img, kum
     if (e)
         return e;
     return kumiki_tcb_write_registers(b->p->tcb, !b->s->suspended, img->entry, KUMIKI_PROGRAM_STACK_TOP,
-                                      0x202, 0, 0, 0, 0, 0, KUMIKI_PROGRAM_ARGS, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                      0x202, 0, 0, 0, 0, 0, KUMIKI_PROGRAM_ARGS, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                       0);
 }
 

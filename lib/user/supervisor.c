@@ -49,7 +49,8 @@ void kumiki_print_registers(kumiki_cptr_t tcb)
 {
     uint64_t r[KUMIKI_REG_COUNT];
     if (kumiki_tcb_read_registers(tcb, &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8], &r[9],
-                                  &r[10], &r[11], &r[12], &r[13], &r[14], &r[15], &r[16], &r[17], &r[18]))
+                                  &r[10], &r[11], &r[12], &r[13], &r[14], &r[15], &r[16], &r[17], &r[18],
+                                  &r[19]))
         return;
     uprintf("#   rip %016lx  rsp %016lx  rflags %016lx\n", r[0], r[1], r[2]);
     uprintf("#   rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", r[3], r[4], r[5], r[6]);

@@ -77,7 +77,7 @@ static void start_thread(struct thread *t, void (*fn)(void), uint64_t priority, 
     /* As if called: rsp + 8 is 16-byte aligned at a function's entry. */
     uint64_t sp = (uint64_t)&t->stack[STACK_WORDS - 1];
     check(kumiki_tcb_write_registers(t->tcb, 1, function_address(fn), sp, 0x202, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                     0, 0, 0, 0, 0, 0),
+                                     0, 0, 0, 0, 0, 0, 0),
           "write_registers");
 }
 

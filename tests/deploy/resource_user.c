@@ -132,7 +132,7 @@ static void check_thread(struct kumiki_allocator *a, kumiki_cptr_t *tcb)
     /* Entered like a call: the stack pointer is 8 bytes below 16-byte alignment. */
     if (!e)
         e = kumiki_tcb_write_registers(*tcb, 1, (uint64_t)helper_main, SCRATCH_VADDR + PAGE - 8, 0x202, 0, 0,
-                                       0, 0, 0, parking, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                                       0, 0, 0, parking, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     check(e == KE_OK, "the helper thread configured and resumed", e);
     if (e)
         return;

@@ -227,7 +227,7 @@ static void start_thread(void)
     uint64_t rip = chance(50) ? POOL_VBASE + below(16) * 0x1000 : user_address();
     count(SYS_CALL, kumiki_tcb_write_registers(tcb, 1, rip, user_address() & ~0xfull, 0x202, rnd(), rnd(),
                                                rnd(), rnd(), rnd(), rnd(), rnd(), rnd(), rnd(), rnd(), rnd(),
-                                               rnd(), rnd(), rnd(), rnd(), 0));
+                                               rnd(), rnd(), rnd(), rnd(), 0, 0));
 }
 
 /* Deletes or revokes about a quarter of the fuzz slots, so that the pool
@@ -360,6 +360,8 @@ static void shape_arguments(uint64_t type, uint64_t label, uint64_t *w)
             w[1] = chance(80) ? user_address() : word();
             w[2] = chance(80) ? user_address() : word();
             w[3] = chance(50) ? 0x202 : word();
+            w[1 + KUMIKI_REG_FS_BASE] = chance(70) ? user_address() : word();
+            w[1 + KUMIKI_REG_GS_BASE] = chance(70) ? user_address() : word();
         }
         if (label == KUMIKI_TCB_SET_FOREIGN_ABI)
             w[0] = below(3);
@@ -541,7 +543,7 @@ static void build_invocation(struct op *op, uint64_t type, bool root_service)
     op->msg.extra_caps = chance(85) ? caps : (unsigned)below(4);
     for (unsigned i = 0; i < KUMIKI_MSG_MAX_CAPS; i++)
         op->msg.caps[i] = extra_cap(type, label, i);
-    /* WRITE_REGISTERS takes 20 words: keep most of them. */
+    /* WRITE_REGISTERS takes 1 + KUMIKI_REG_COUNT words: keep most of them. */
     if (type == KUMIKI_OBJ_TCB && label == KUMIKI_TCB_WRITE_REGISTERS && chance(80))
         op->msg.length = 1 + KUMIKI_REG_COUNT;
     make_harmless(op, type);
@@ -757,7 +759,7 @@ static const char *ipc_round_trip(void)
         return "SET_PRIORITY failed";
     uint64_t top = (uint64_t)(uintptr_t)(helper_stack + sizeof(helper_stack)) - 8;
     if (kumiki_tcb_write_registers(tcb, 1, (uint64_t)(uintptr_t)helper_main, top, 0x202, 0, 0, 0, 0, 0, 0, 0,
-                                   0, 0, 0, 0, 0, 0, 0, 0, 0))
+                                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         return "WRITE_REGISTERS failed";
     for (unsigned i = 0; i < ROUND_TRIPS; i++) {
         struct kumiki_msg m = { .label = 0, .length = 1 };

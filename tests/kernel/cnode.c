@@ -94,7 +94,7 @@ static void object_rights_are_enforced(void)
     CHECK_OK(copy(ro_node, node, KUMIKI_RIGHT_READ));
     uint64_t v;
     CHECK_OK(kumiki_tcb_read_registers(ro_tcb, &v, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+                                       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
     CHECK_ERR(kumiki_tcb_suspend(ro_tcb), KE_MISSING_RIGHT);
     CHECK_ERR(kumiki_tcb_set_priority(ro_tcb, KUMIKI_CAP_INIT_TCB, 3), KE_MISSING_RIGHT);
     CHECK_ERR(kumiki_frame_get_address(wo_frame, &v), KE_MISSING_RIGHT);

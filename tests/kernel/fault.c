@@ -28,7 +28,7 @@ static uint64_t thread_rip(kumiki_cptr_t tcb)
 {
     uint64_t rip = 0;
     kumiki_tcb_read_registers(tcb, &rip, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                              NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+                              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
     return rip;
 }
 

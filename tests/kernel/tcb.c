@@ -1,6 +1,7 @@
 /* tests/kernel/tcb.c — TCB configuration and control: spaces, IPC buffer,
  * priorities and their authority, registers, suspend and resume, bound
- * notifications, TLS base, names; threads started in the root's VSpace. */
+ * notifications, TLS base, GS bases, names; threads started in the root's
+ * VSpace. */
 #include "arch.h"
 #include "groups.h"
 #include "kthread.h"
@@ -11,13 +12,13 @@ static uint64_t read_all(kumiki_cptr_t tcb, uint64_t r[KUMIKI_REG_COUNT])
 {
     return kumiki_tcb_read_registers(tcb, &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8],
                                      &r[9], &r[10], &r[11], &r[12], &r[13], &r[14], &r[15], &r[16], &r[17],
-                                     &r[18]);
+                                     &r[18], &r[19]);
 }
 
 static uint64_t write_all(kumiki_cptr_t tcb, uint64_t resume, const uint64_t r[KUMIKI_REG_COUNT])
 {
     return kumiki_tcb_write_registers(tcb, resume, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-                                      r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18]);
+                                      r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19]);
 }
 
 static void set_space_checks_types(void)
@@ -98,19 +99,21 @@ static void registers_round_trip(void)
     in[KUMIKI_REG_RIP] = 0x401000;
     in[KUMIKI_REG_RSP] = 0x7ffff000;
     in[KUMIKI_REG_FS_BASE] = 0x12345000;
+    in[KUMIKI_REG_GS_BASE] = 0x23456000;
     in[KUMIKI_REG_RFLAGS] = ~0ull;
     CHECK_OK(write_all(t.tcb, 0, in));
     CHECK_OK(read_all(t.tcb, out));
     for (unsigned i = 0; i < KUMIKI_REG_COUNT; i++)
-        if (i != KUMIKI_REG_RFLAGS)
+        if (i != KUMIKI_REG_RFLAGS && i != KUMIKI_REG_GS_BASE)
             CHECK_EQ(out[i], in[i]);
+    CHECK_EQ(out[KUMIKI_REG_GS_BASE], t.ipc_vaddr); /* a native thread's: see native_gs_base */
     /* rflags: interrupts on, no IOPL / NT / VM; user flags kept */
     CHECK_EQ(out[KUMIKI_REG_RFLAGS] & 0x200, 0x200);
     CHECK_EQ(out[KUMIKI_REG_RFLAGS] & 0x3000, 0);    /* IOPL */
     CHECK_EQ(out[KUMIKI_REG_RFLAGS] & 0x4000, 0);    /* NT */
     CHECK_EQ(out[KUMIKI_REG_RFLAGS] & 0x20000, 0);   /* VM */
     CHECK_EQ(out[KUMIKI_REG_RFLAGS] & 0x8c5, 0x8c5); /* CF PF ZF SF OF */
-    /* non-canonical rip, rsp or fs base: refused, nothing written */
+    /* non-canonical rip, rsp, fs or gs base: refused, nothing written */
     in[KUMIKI_REG_RIP] = 0x0000800000000000ull;
     CHECK_ERR(write_all(t.tcb, 0, in), KE_INVALID_ARGUMENT);
     in[KUMIKI_REG_RIP] = 0x401000;
@@ -118,6 +121,9 @@ static void registers_round_trip(void)
     CHECK_ERR(write_all(t.tcb, 0, in), KE_INVALID_ARGUMENT);
     in[KUMIKI_REG_RSP] = 0x7ffff000;
     in[KUMIKI_REG_FS_BASE] = 0x00ff000000000000ull;
+    CHECK_ERR(write_all(t.tcb, 0, in), KE_INVALID_ARGUMENT);
+    in[KUMIKI_REG_FS_BASE] = 0x12345000;
+    in[KUMIKI_REG_GS_BASE] = 0xfff0000000000000ull;
     CHECK_ERR(write_all(t.tcb, 0, in), KE_INVALID_ARGUMENT);
     uint64_t again[KUMIKI_REG_COUNT];
     CHECK_OK(read_all(t.tcb, again));
@@ -264,6 +270,208 @@ static void tls_base(void)
     CHECK_EQ(fs_seen, fs_target);
 }
 
+/* ---- GS bases ----------------------------------------------------------------
+ * A native thread's GS base is its IPC buffer (the library reads the
+ * buffer's `self` word at %gs:0); a foreign-ABI thread's is its own, set by
+ * WRITE_REGISTERS.  Threads see their base through kt_read_gs0. */
+
+/* What the pages a foreign thread's GS base points at hold at offset 0. */
+#define GS_MARK_A 0x65a5e0000000000aull
+#define GS_MARK_B 0x65a5e0000000000bull
+
+/* A page at a fresh address whose first word is `mark`. */
+static uint64_t gs_page(uint64_t mark, uint64_t *base)
+{
+    kumiki_cptr_t frame;
+    uint64_t e = kt_new_mapped_frame(&frame, base);
+    if (!e)
+        *(volatile uint64_t *)(uintptr_t)*base = mark;
+    return e;
+}
+
+/* Registers that run fn(arg, tcb) from the trampoline with the given GS base
+ * (kthread_start's, plus gs_base). */
+static void start_registers(const struct kthread *t, kthread_fn *fn, uint64_t arg, uint64_t gs_base,
+                            uint64_t r[KUMIKI_REG_COUNT])
+{
+    uint64_t fn_address;
+    memcpy(&fn_address, &fn, sizeof(fn_address));
+    for (unsigned i = 0; i < KUMIKI_REG_COUNT; i++)
+        r[i] = 0;
+    r[KUMIKI_REG_RIP] = kt_code_address(kthread_trampoline);
+    r[KUMIKI_REG_RSP] = t->stack_top;
+    r[KUMIKI_REG_RFLAGS] = 0x202;
+    r[KUMIKI_REG_RDX] = fn_address;
+    r[KUMIKI_REG_RSI] = t->tcb;
+    r[KUMIKI_REG_RDI] = arg;
+    r[KUMIKI_REG_GS_BASE] = gs_base;
+}
+
+enum { GS_ROUNDS = 3 };
+static volatile uint64_t gs_seen[GS_ROUNDS];
+
+/* A foreign-ABI thread: %gs:0 before each of its system calls (each an
+ * UNKNOWN_SYSCALL fault, so the root runs in between).  No library call: a
+ * foreign thread has no IPC buffer behind %gs. */
+static void read_gs_between_syscalls(uint64_t arg, kumiki_cptr_t self)
+{
+    uint64_t rdi;
+    for (unsigned i = 0;; i++) {
+        if (i < GS_ROUNDS)
+            gs_seen[i] = kt_read_gs0();
+        kt_syscall(SYS_DEBUG_NULL, i, 0, &rdi);
+    }
+}
+
+static void foreign_gs_base(void)
+{
+    struct kthread t;
+    kumiki_cptr_t ep;
+    uint64_t base_a, base_b, r[KUMIKI_REG_COUNT];
+    for (unsigned i = 0; i < GS_ROUNDS; i++)
+        gs_seen[i] = 0;
+    CHECK_OK(gs_page(GS_MARK_A, &base_a));
+    CHECK_OK(gs_page(GS_MARK_B, &base_b));
+    CHECK_OK(kt_new(KUMIKI_OBJ_ENDPOINT, 0, &ep));
+    CHECK_OK(kthread_new(&t, 100));
+    CHECK_OK(kthread_set_fault_endpoint(&t, ep));
+    CHECK_OK(kumiki_tcb_set_foreign_abi(t.tcb, 1));
+    /* a new foreign thread's GS base is 0, not its IPC buffer */
+    CHECK_OK(read_all(t.tcb, r));
+    CHECK_EQ(r[KUMIKI_REG_GS_BASE], 0);
+    start_registers(&t, read_gs_between_syscalls, 0, 0x0000800000000000ull, r);
+    CHECK_ERR(write_all(t.tcb, 1, r), KE_INVALID_ARGUMENT); /* non-canonical: nothing written */
+    uint64_t now[KUMIKI_REG_COUNT];
+    CHECK_OK(read_all(t.tcb, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], 0);
+    CHECK_EQ(now[KUMIKI_REG_RIP], 0);
+    r[KUMIKI_REG_GS_BASE] = base_a;
+    CHECK_OK(write_all(t.tcb, 1, r));
+    CHECK_OK(read_all(t.tcb, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], base_a);
+
+    /* round 0: the thread ran after the root (whose GS base is its IPC buffer) */
+    struct kumiki_msg m;
+    CHECK_OK(kumiki_recv(ep, &m));
+    CHECK_EQ(m.label, KUMIKI_FAULT_UNKNOWN_SYSCALL);
+    CHECK_EQ(m.words[KUMIKI_FAULT_UNKNOWN_SYSCALL_RDI], 0);
+    CHECK_EQ(gs_seen[0], GS_MARK_A);
+    CHECK_EQ(kt_read_gs0(), kt.bi->ipc_buffer); /* the root's own is untouched */
+    /* round 1: back to it after a fault round trip */
+    struct kumiki_msg reply = { .label = 0, .length = 1, .words = { 0 } };
+    CHECK_OK(kumiki_reply_recv(ep, &reply));
+    CHECK_EQ(reply.words[KUMIKI_FAULT_UNKNOWN_SYSCALL_RDI], 1);
+    CHECK_EQ(gs_seen[1], GS_MARK_A);
+    /* round 2: WRITE_REGISTERS on the blocked thread moves its GS base */
+    CHECK_OK(read_all(t.tcb, r));
+    r[KUMIKI_REG_GS_BASE] = base_b;
+    CHECK_OK(write_all(t.tcb, 0, r));
+    CHECK_OK(read_all(t.tcb, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], base_b);
+    reply = (struct kumiki_msg){ .label = 0, .length = 1, .words = { 0 } };
+    CHECK_OK(kumiki_reply_recv(ep, &reply));
+    CHECK_EQ(reply.words[KUMIKI_FAULT_UNKNOWN_SYSCALL_RDI], 2);
+    CHECK_EQ(gs_seen[2], GS_MARK_B);
+    CHECK_EQ(kt_read_gs0(), kt.bi->ipc_buffer);
+    /* native again: the IPC buffer; foreign again: its own base is kept */
+    CHECK_OK(kumiki_tcb_set_foreign_abi(t.tcb, 0));
+    CHECK_OK(read_all(t.tcb, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], t.ipc_vaddr);
+    CHECK_OK(kumiki_tcb_set_foreign_abi(t.tcb, 1));
+    CHECK_OK(read_all(t.tcb, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], base_b);
+    CHECK_OK(kumiki_tcb_suspend(t.tcb));
+}
+
+static volatile uint64_t native_gs_seen;
+
+static void read_gs_once(uint64_t arg, kumiki_cptr_t self)
+{
+    native_gs_seen = kt_read_gs0();
+}
+
+static void native_gs_base(void)
+{
+    struct kthread t;
+    kumiki_cptr_t frame;
+    uint64_t base_a, vaddr, r[KUMIKI_REG_COUNT];
+    native_gs_seen = 0;
+    CHECK_OK(gs_page(GS_MARK_A, &base_a));
+    CHECK_OK(kthread_new(&t, 100));
+    /* WRITE_REGISTERS checks gs_base but leaves a native thread's alone */
+    start_registers(&t, read_gs_once, 0, 0x0000800000000000ull, r);
+    CHECK_ERR(write_all(t.tcb, 0, r), KE_INVALID_ARGUMENT);
+    r[KUMIKI_REG_GS_BASE] = base_a;
+    CHECK_OK(write_all(t.tcb, 1, r));
+    uint64_t now[KUMIKI_REG_COUNT];
+    CHECK_OK(read_all(t.tcb, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], t.ipc_vaddr);
+    kt_settle();
+    CHECK_EQ(native_gs_seen, t.ipc_vaddr); /* the buffer's self word, not GS_MARK_A */
+    /* a new IPC buffer moves it */
+    CHECK_OK(kt_new_mapped_frame(&frame, &vaddr));
+    CHECK_OK(kumiki_tcb_set_ipc_buffer(t.tcb, vaddr, frame));
+    CHECK_OK(read_all(t.tcb, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], vaddr);
+    CHECK_OK(kthread_start(&t, read_gs_once, 0));
+    kt_settle();
+    CHECK_EQ(native_gs_seen, vaddr);
+    /* so does removing it (no buffer: 0) */
+    CHECK_OK(kumiki_tcb_set_ipc_buffer(t.tcb, 0, kt.empty_slot));
+    CHECK_OK(read_all(t.tcb, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], 0);
+    /* the root's own, as the kernel reports it and as it reads it */
+    CHECK_OK(read_all(KUMIKI_CAP_INIT_TCB, now));
+    CHECK_EQ(now[KUMIKI_REG_GS_BASE], kt.bi->ipc_buffer);
+    CHECK_EQ(kt_read_gs0(), kt.bi->ipc_buffer);
+}
+
+/* Counts reads of %gs:0 and how many differed from `expected`, for ever. */
+struct gs_watch {
+    volatile uint64_t expected, reads, wrong;
+};
+
+static void watch_gs(uint64_t arg, kumiki_cptr_t self)
+{
+    struct gs_watch *w = (struct gs_watch *)(uintptr_t)arg;
+    for (;;) {
+        if (kt_read_gs0() != w->expected)
+            w->wrong++;
+        w->reads++;
+    }
+}
+
+/* A foreign and a native thread and the root share one priority: timer
+ * preemption switches among the three must leave each with its own base,
+ * before and after the foreign thread's base is rewritten (while it is
+ * preempted: both restart, so no read of the old base is in flight). */
+static void gs_bases_survive_preemption(void)
+{
+    struct kthread foreign, native;
+    static struct gs_watch fw, nw;
+    uint64_t bases[2], marks[2] = { GS_MARK_A, GS_MARK_B }, r[KUMIKI_REG_COUNT];
+    CHECK_OK(gs_page(marks[0], &bases[0]));
+    CHECK_OK(gs_page(marks[1], &bases[1]));
+    CHECK_OK(kthread_new(&foreign, KT_ROOT_PRIORITY - 1));
+    CHECK_OK(kthread_new(&native, KT_ROOT_PRIORITY - 1));
+    CHECK_OK(kumiki_tcb_set_foreign_abi(foreign.tcb, 1));
+    for (unsigned round = 0; round < 2; round++) {
+        fw = (struct gs_watch){ .expected = marks[round] };
+        nw = (struct gs_watch){ .expected = native.ipc_vaddr };
+        start_registers(&foreign, watch_gs, (uint64_t)(uintptr_t)&fw, bases[round], r);
+        CHECK_OK(write_all(foreign.tcb, 1, r));
+        CHECK_OK(kthread_start(&native, watch_gs, (uint64_t)(uintptr_t)&nw));
+        CHECK_OK(kt_root_priority(KT_ROOT_PRIORITY - 1));
+        kt_spin_ticks(30); /* two turns each: a turn is 5 ticks (THREAD_TIME_SLICE) */
+        CHECK_OK(kt_root_priority(KT_ROOT_PRIORITY)); /* both preempted now */
+        CHECK(fw.reads > 0 && nw.reads > 0);
+        CHECK_EQ(fw.wrong, 0);
+        CHECK_EQ(nw.wrong, 0);
+    }
+    CHECK_OK(kumiki_tcb_suspend(foreign.tcb));
+    CHECK_OK(kumiki_tcb_suspend(native.tcb));
+}
+
 static void names_and_foreign_abi_arguments(void)
 {
     kumiki_cptr_t tcb;
@@ -312,6 +520,9 @@ const struct ktest tcb_tests[] = {
     { "tcb: suspend cancels a wait, resume continues", suspend_and_resume },
     { "tcb: bind and unbind notifications", bind_notification_rules },
     { "tcb: TLS base reaches the thread's %fs", tls_base },
+    { "tcb: a foreign-ABI thread's GS base is its own, across fault round trips", foreign_gs_base },
+    { "tcb: a native thread's GS base is its IPC buffer", native_gs_base },
+    { "tcb: GS bases survive preemption among foreign and native threads", gs_bases_survive_preemption },
     { "tcb: set_name and set_foreign_abi arguments", names_and_foreign_abi_arguments },
     { "tcb: deleting a running thread stops it", deleting_a_running_thread },
     { NULL, NULL },

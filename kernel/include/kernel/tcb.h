@@ -65,7 +65,9 @@ struct tcb {
     vaddr_t ipc_buffer_address;           /* user address, 0 if none */
     struct kumiki_ipc_buffer *ipc_buffer; /* the same page through the physmap, or NULL */
     uint64_t fs_base;
-    paddr_t vspace_phys; /* CR3 value, 0 until a VSpace is set */
+    uint64_t gs_base;     /* a foreign-ABI thread's own GS base; unused while native */
+    uint64_t run_gs_base; /* == tcb_user_gs_base(t), kept by tcb_update_gs_base for the switch */
+    paddr_t vspace_phys;  /* CR3 value, 0 until a VSpace is set */
 
     unsigned id;
     char name[TCB_NAME_MAX];
@@ -104,6 +106,20 @@ static inline const char *tcb_name(const struct tcb *t)
     return t->name[0] ? t->name : "(unnamed)";
 }
 
+/* The GS base the thread runs with.  A native thread's is its IPC buffer
+ * (the user library reaches the buffer at %gs:0); a foreign-ABI thread
+ * never uses the buffer and has a GS base of its own (Linux's
+ * arch_prctl(ARCH_SET_GS)), set through WRITE_REGISTERS. */
+static inline uint64_t tcb_user_gs_base(const struct tcb *t)
+{
+    return t->foreign_abi ? t->gs_base : t->ipc_buffer_address;
+}
+
+/* Call after foreign_abi, gs_base or ipc_buffer_address changed: refreshes
+ * run_gs_base (which the switch loads, so that the IPC fast path does not
+ * pay for the choice) and the CPU's GS base if t is running. */
+void tcb_update_gs_base(struct tcb *t);
+
 /* The switch itself, inline for the IPC fast path: FPU state, address
  * space, FS/GS bases and the register save area follow the thread. */
 static inline __attribute__((always_inline, noreturn)) void switch_to_thread(struct tcb *t)
@@ -114,7 +130,7 @@ static inline __attribute__((always_inline, noreturn)) void switch_to_thread(str
         fpu_restore(&t->fpu);
         paging_activate(t->vspace_phys);
         cpu_set_fs_base(t->fs_base);
-        cpu_set_gs_base(t->ipc_buffer_address);
+        cpu_set_gs_base(t->run_gs_base);
         context_set_save_area(&t->ctx);
         current_thread = t;
     }

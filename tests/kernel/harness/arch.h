@@ -11,6 +11,9 @@ uint64_t kt_ud2(void);
 extern const char kt_ud2_site[];
 /* Reads 8 bytes at %fs:0. */
 uint64_t kt_read_fs0(void);
+/* Reads 8 bytes at %gs:0 (the kernel leaves rdgsbase off: a load through
+ * the base is how a thread sees it). */
+uint64_t kt_read_gs0(void);
 /* A raw syscall with number rax and arguments rdi, rsi; returns rax and
  * stores rdi in *rdi_out. */
 uint64_t kt_syscall(uint64_t number, uint64_t rdi, uint64_t rsi, uint64_t *rdi_out);

@@ -55,5 +55,5 @@ uint64_t kthread_start(struct kthread *t, kthread_fn *fn, uint64_t arg)
     uint64_t fn_address;
     memcpy(&fn_address, &fn, sizeof(fn_address));
     return kumiki_tcb_write_registers(t->tcb, 1, kt_code_address(kthread_trampoline), t->stack_top, 0x202, 0,
-                                      0, 0, fn_address, t->tcb, arg, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                                      0, 0, fn_address, t->tcb, arg, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -14,6 +14,11 @@ kt_read_fs0:
     mov %fs:0, %rax
     ret
 
+    .globl kt_read_gs0
+kt_read_gs0:
+    mov %gs:0, %rax
+    ret
+
 /* uint64_t kt_syscall(number, rdi, rsi, uint64_t *rdi_out) */
     .globl kt_syscall
 kt_syscall:
