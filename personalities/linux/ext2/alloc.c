@@ -108,6 +108,22 @@ int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
     return -LX_ENOSPC;
 }
 
+int ext2_block_owned(struct ext2_fs *fs, uint32_t block)
+{
+    const struct ext2_group *gr = &fs->groups[ext2_group_of_block(fs, block)];
+    struct bcache_buf *b;
+    int err = bcache_read(fs->bc, gr->block_bitmap, &b);
+    if (err < 0)
+        return err;
+    bool used = bit_get(b->data, block - gr->first_block);
+    bcache_release(fs->bc, b);
+    if (!used) {
+        ext2_error(fs, "block %u is in a file but marked free: not writing it", block);
+        return -LX_EIO;
+    }
+    return 0;
+}
+
 int ext2_block_free(struct ext2_fs *fs, uint32_t block)
 {
     if (fs->readonly)

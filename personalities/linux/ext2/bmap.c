@@ -122,7 +122,9 @@ static int walk(struct ext2_inode *ei, const unsigned *offsets, unsigned depth, 
                 *missing = depth - level;
                 return 0;
             }
-            err = alloc_near(ei, level + 1 < depth, &next);
+            err = ext2_block_owned(fs, ptr);
+            if (err == 0)
+                err = alloc_near(ei, level + 1 < depth, &next);
             if (err == 0) {
                 le32_put(slot, next);
                 bcache_mark_dirty(fs->bc, b);

@@ -85,8 +85,9 @@ static int block_check(struct ext2_inode *dir, uint64_t lbn, const uint8_t *blk)
     return 0;
 }
 
-/* Directory block lbn, read, checked and pinned. */
-static int dir_block(struct ext2_inode *dir, uint64_t lbn, struct bcache_buf **out)
+/* Directory block lbn, read, checked and pinned; for_write: about to be
+ * changed, so it must be marked in use. */
+static int dir_block_get(struct ext2_inode *dir, uint64_t lbn, bool for_write, struct bcache_buf **out)
 {
     uint32_t disk;
     int err = ext2_bmap(dir, lbn, false, &disk, NULL);
@@ -97,11 +98,23 @@ static int dir_block(struct ext2_inode *dir, uint64_t lbn, struct bcache_buf **o
                    (unsigned long)lbn);
         return -LX_EIO;
     }
+    if (for_write && (err = ext2_block_owned(dir->fs, disk)) < 0)
+        return err;
     if ((err = bcache_read(dir->fs->bc, disk, out)) < 0)
         return err;
     if ((err = block_check(dir, lbn, (*out)->data)) < 0)
         bcache_release(dir->fs->bc, *out);
     return err;
+}
+
+static int dir_block(struct ext2_inode *dir, uint64_t lbn, struct bcache_buf **out)
+{
+    return dir_block_get(dir, lbn, false, out);
+}
+
+static int dir_block_w(struct ext2_inode *dir, uint64_t lbn, struct bcache_buf **out)
+{
+    return dir_block_get(dir, lbn, true, out);
 }
 
 static uint64_t dir_blocks(const struct ext2_inode *dir)
@@ -161,7 +174,7 @@ static int set_dotdot(struct ext2_inode *dir, uint32_t parent)
 {
     struct ext2_fs *fs = dir->fs;
     struct bcache_buf *b;
-    int err = dir_block(dir, 0, &b);
+    int err = dir_block_w(dir, 0, &b);
     if (err < 0)
         return err;
     uint8_t *dotdot = b->data + le16_get(b->data + DE_REC_LEN);
@@ -187,7 +200,7 @@ static int dir_add(struct ext2_inode *dir, const char *name, size_t len, uint32_
     uint64_t nblocks = dir_blocks(dir);
     for (uint64_t lbn = 0; lbn < nblocks; lbn++) {
         struct bcache_buf *b;
-        int err = dir_block(dir, lbn, &b);
+        int err = dir_block_w(dir, lbn, &b);
         if (err < 0)
             return err;
         for (uint32_t off = 0; off < fs->block_size;) {
@@ -228,7 +241,7 @@ static int dir_remove(struct ext2_inode *dir, const struct dirent_loc *loc)
 {
     struct ext2_fs *fs = dir->fs;
     struct bcache_buf *b;
-    int err = dir_block(dir, loc->lbn, &b);
+    int err = dir_block_w(dir, loc->lbn, &b);
     if (err < 0)
         return err;
     uint8_t *de = b->data + loc->off;
@@ -249,7 +262,7 @@ static int dir_set(struct ext2_inode *dir, const struct dirent_loc *loc, uint32_
 {
     struct ext2_fs *fs = dir->fs;
     struct bcache_buf *b;
-    int err = dir_block(dir, loc->lbn, &b);
+    int err = dir_block_w(dir, loc->lbn, &b);
     if (err < 0)
         return err;
     uint8_t *de = b->data + loc->off;

@@ -114,6 +114,10 @@ uint32_t ext2_now(void);
 /* A free block near goal (0: anywhere), marked in use: 0 or -LX_ENOSPC,
  * -LX_EIO. */
 int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out);
+/* Before writing through a pointer read from disk (a data block, a
+ * directory or indirect block): the bitmap says the block is in use, so
+ * the write cannot land in a block another file may get.  0 or -LX_EIO. */
+int ext2_block_owned(struct ext2_fs *fs, uint32_t block);
 /* Frees a block in use (-LX_EIO, nothing changed, when it is not a data
  * block or is already free: damage). */
 int ext2_block_free(struct ext2_fs *fs, uint32_t block);

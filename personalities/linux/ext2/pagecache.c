@@ -183,7 +183,9 @@ static int page_write(struct ext2_page *p)
         uint32_t disk;
         bool created = false;
         err = ext2_bmap(ei, lbn, false, &disk, NULL);
-        if (err == 0 && !disk && !all_zero(mem, fs->block_size))
+        if (err == 0 && disk)
+            err = ext2_block_owned(fs, disk);
+        else if (err == 0 && !all_zero(mem, fs->block_size))
             err = ext2_bmap(ei, lbn, true, &disk, &created);
         allocated |= created;
         if (err == 0 && disk)

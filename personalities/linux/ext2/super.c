@@ -335,12 +335,19 @@ static bool bit_get(const uint8_t *map, uint32_t i)
     return map[i / 8] & (1u << (i % 8));
 }
 
+/* Set bits of a byte (no __builtin_popcount: freestanding, without libgcc). */
+static uint32_t bits_set(uint8_t b)
+{
+    static const uint8_t nibble[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
+    return nibble[b & 15] + nibble[b >> 4];
+}
+
 /* Zero bits of a bitmap block in [0, n). */
 static uint32_t count_free(const uint8_t *map, uint32_t n)
 {
     uint32_t used = 0;
     for (uint32_t i = 0; i < n / 8; i++)
-        used += (uint32_t)__builtin_popcount(map[i]);
+        used += bits_set(map[i]);
     for (uint32_t i = n / 8 * 8; i < n; i++)
         used += bit_get(map, i);
     return n - used;
