@@ -11,8 +11,14 @@
  *   eio IMAGE BAD [GOOD...]    mounts; BAD gives EIO (lookup or read),
  *                              the GOOD paths read, the whole tree can be
  *                              walked, nothing was written
+ *   write-eio IMAGE PATH       PATH's blocks include one the bitmap says is
+ *                              free: writing it back fails with EIO (the
+ *                              free block is not written)
  *   readonly IMAGE             a read-only mount refuses every change and
  *                              writes nothing
+ *   blk IMAGE TREE             the same as verify, and a few changes, through
+ *                              the blk interface's client (blk_client_dev.c)
+ *                              to a fake driver on the loopback transport
  *   unit IMAGE                 scenarios on an empty file system: a full
  *                              disk, unlink while open, renames, links,
  *                              symbolic links, holes, truncation, big
@@ -20,9 +26,12 @@
 #define _GNU_SOURCE
 #include "../../tests/host_env.h"
 #include "../../uio.h"
+#include "../blk_client_dev.h"
 #include "../ext2_internal.h"
+#include "blk_server.h"
 #include "check.h"
 #include "ext2_harness.h"
+#include "kidl_loopback.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -366,6 +375,24 @@ static int mode_eio(const char *image, int count, char **paths)
     return 0;
 }
 
+static int mode_write_eio(const char *image, const char *path)
+{
+    CHECK(harness_mount(image, NULL, NULL) == 0);
+    static uint8_t data[64 * 1024];
+    memset(data, 0x5a, sizeof(data));
+    CHECK(harness_pwrite(path, 0, data, sizeof(data), false) == 0); /* into the cache */
+    struct lx_inode *ino;
+    CHECK(harness_lookup(path, false, &ino) == 0);
+    int err = ino->ops->fsync(ino);
+    if (err != -LX_EIO)
+        fprintf(stderr, "fsync: %d, expected EIO\n", err);
+    CHECK(err == -LX_EIO);
+    printf("%s: fsync EIO (%s)\n", path, host_last_log);
+    inode_put(ino);
+    harness_unmount();
+    return 0;
+}
+
 static int mode_readonly(const char *image)
 {
     struct ext2_mount_opts opts = { .readonly = true };
@@ -382,6 +409,116 @@ static int mode_readonly(const char *image)
     vfs_sync_all();
     harness_unmount();
     CHECK(disk.writes == 0);
+    return 0;
+}
+
+/* ---- blk: through the driver's interface ------------------------------------------ */
+
+/* A fake virtio_blk driver: the image in memory, the region it shares with
+ * the client, and the real driver's checks on requests. */
+static struct {
+    uint8_t *disk;
+    size_t sectors;
+    uint8_t shared[3 * 1024]; /* not a whole number of 4 KiB pages: requests are split */
+    unsigned calls, fail_reads;
+} fake;
+
+enum { FAKE_MAX_SECTORS = 5, FAKE_ENDPOINT = 7 };
+
+static int fake_capacity(void *ctx, kidl_badge_t badge, uint64_t *sectors, uint32_t *max_sectors)
+{
+    *sectors = fake.sectors;
+    *max_sectors = FAKE_MAX_SECTORS;
+    return 0;
+}
+
+static int fake_check(uint64_t sector, uint32_t count, uint64_t offset, uint64_t length)
+{
+    fake.calls++;
+    if (count == 0 || sector >= fake.sectors || count > fake.sectors - sector)
+        return BLK_ERROR_OUT_OF_RANGE;
+    if (count > FAKE_MAX_SECTORS)
+        return BLK_ERROR_TOO_LARGE;
+    if (length < (uint64_t)count * 512 || offset > sizeof(fake.shared) ||
+        length > sizeof(fake.shared) - offset)
+        return BLK_ERROR_BAD_BUFFER;
+    return 0;
+}
+
+static int fake_read(void *ctx, kidl_badge_t badge, uint64_t sector, uint32_t count, uint64_t offset,
+                     uint64_t length)
+{
+    int err = fake_check(sector, count, offset, length);
+    if (err)
+        return err;
+    if (fake.fail_reads && --fake.fail_reads == 0)
+        return BLK_ERROR_IO_ERROR;
+    memcpy(fake.shared + offset, fake.disk + sector * 512, (size_t)count * 512);
+    return 0;
+}
+
+static int fake_write(void *ctx, kidl_badge_t badge, uint64_t sector, uint32_t count, uint64_t offset,
+                      uint64_t length)
+{
+    int err = fake_check(sector, count, offset, length);
+    if (err)
+        return err;
+    memcpy(fake.disk + sector * 512, fake.shared + offset, (size_t)count * 512);
+    return 0;
+}
+
+static int fake_flush(void *ctx, kidl_badge_t badge)
+{
+    return 0;
+}
+
+static const struct blk_handlers fake_handlers = {
+    .capacity = fake_capacity, .read = fake_read, .write = fake_write, .flush = fake_flush
+};
+static const struct blk_server fake_server = { &fake_handlers, NULL };
+
+static int mode_blk(const char *image, const char *tree)
+{
+    FILE *f = fopen(image, "r+b");
+    if (!f)
+        return 2;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    fake.disk = malloc((size_t)size);
+    fake.sectors = (size_t)size / 512;
+    CHECK(fread(fake.disk, 1, (size_t)size, f) == (size_t)size);
+    CHECK(kidl_loopback_bind(FAKE_ENDPOINT, blk_dispatch_any, &fake_server, 0) == 0);
+    /* A disk that fails while the mount reads it: refused, nothing left behind. */
+    fake.fail_reads = 3;
+    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), NULL, 0x802, false) == -LX_EIO);
+    CHECK(host_heap_live() == 0);
+    fake.fail_reads = 0;
+    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), NULL, 0x802, false) == 0);
+    root_ctx = (struct lx_lookup_ctx){ .cred = { 0, 0 } };
+    CHECK(vfs_root(&root_ctx.root));
+    root_ctx.start = root_ctx.root;
+    harness_compare_tree(".", tree, true);
+    static uint8_t data[100000];
+    fill_random(data, sizeof(data));
+    CHECK(vfs_mkdir(&root_ctx, "through-blk", 0755) == 0);
+    CHECK(harness_pwrite("through-blk/data", 0, data, sizeof(data), true) == 0);
+    path_put(&root_ctx.root);
+    vfs_unmount_all();
+    CHECK(host_heap_live() == 0 && frames_in_use() == 0);
+    CHECK(fake.calls > 0);
+    fseek(f, 0, SEEK_SET);
+    CHECK(fwrite(fake.disk, 1, (size_t)size, f) == (size_t)size);
+    fclose(f);
+    free(fake.disk);
+    /* What went through the driver is on the disk. */
+    CHECK(harness_mount(image, NULL, NULL) == 0);
+    uint8_t *back;
+    size_t len;
+    CHECK(harness_read_all("through-blk/data", &back, &len) == 0 && len == sizeof(data) &&
+          memcmp(back, data, len) == 0);
+    free(back);
+    harness_unmount();
     return 0;
 }
 
@@ -756,8 +893,12 @@ int main(int argc, char **argv)
         r = mode_refuse(image);
     else if (!strcmp(mode, "eio") && argc >= 4)
         r = mode_eio(image, argc - 3, argv + 3);
+    else if (!strcmp(mode, "write-eio") && argc == 4)
+        r = mode_write_eio(image, argv[3]);
     else if (!strcmp(mode, "readonly") && argc == 3)
         r = mode_readonly(image);
+    else if (!strcmp(mode, "blk") && argc == 4)
+        r = mode_blk(image, argv[3]);
     else if (!strcmp(mode, "unit") && argc == 3)
         r = mode_unit(image);
     if (r == 2) {

@@ -18,6 +18,8 @@ a directory of several blocks), makes an image of it with
     back exactly the copy;
   - test_linux_ext2 unit on an empty image, then `e2fsck -fn`;
   - test_linux_ext2 readonly;
+  - test_linux_ext2 blk: the same through blk_client_dev.c and the blk
+    interface to a fake driver, then `e2fsck -fn`;
 and makes damaged copies of the 1 KiB image (bad magic, impossible
 counts, a block pointer out of range, a bad rec_len, a directory loop...)
 that must be refused without a byte written, or mount and give EIO for
@@ -272,6 +274,15 @@ def damaged_images(good, tmp, block_size):
         run_test(f"damaged ({what}): EIO for {bad} only", "eio", image, bad, *good_paths)
         report(sha(image) == before, f"damaged ({what}): not a byte written")
 
+    # A file pointing at a block the bitmap calls free: its data is not
+    # written there (another file may get that block).
+    free = int(run(["debugfs", "-R", "ffb 1 20000", good]).stdout.split()[-1])
+    image = corrupted(good, tmp, "free-pointer", lambda i: debugfs_w(i, f"sif /twelve block[2] {free}"))
+    before = open(image, "rb").read()[free * block_size:(free + 1) * block_size]
+    run_test("damaged (a block pointer to a free block): write-back fails with EIO", "write-eio", image, "twelve")
+    after = open(image, "rb").read()[free * block_size:(free + 1) * block_size]
+    report(before == after, "damaged (a block pointer to a free block): the free block not written")
+
     image = corrupted(good, tmp, "ro-compat", lambda i: debugfs_w(i, "ssv feature_ro_compat 0x1003"))
     before = sha(image)
     run_test("unknown read-only-compatible feature: mounted read-only", "readonly", image)
@@ -295,6 +306,11 @@ def main():
             run_test(f"{what}: the image holds the tree", "verify", image, tree)
             fsck_clean(image, f"{what}, verified")
             run_test(f"{what}: mounted read-only, nothing changes", "readonly", image)
+            if rev == 1:
+                blk = f"{tmp}/blk.img"
+                shutil.copyfile(image, blk)
+                run_test(f"{what}: through the blk interface's client", "blk", blk, tree)
+                fsck_clean(blk, f"{what}, changed through the blk interface")
             if block_size == 1024 and rev == 1:
                 damaged_images(image, tmp, block_size)
             mirror = f"{tmp}/mirror"

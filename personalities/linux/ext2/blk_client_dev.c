@@ -1,0 +1,124 @@
+/* personalities/linux/ext2/blk_client_dev.c — see blk_client_dev.h. */
+#include "blk_client_dev.h"
+
+#include "../heap.h"
+#include "../personality.h"
+#include "blk_client.h"
+#include "ext2.h"
+#include <kumiki/user.h>
+
+static struct blk_client_dev *of(struct lx_blockdev *dev)
+{
+    return dev->priv;
+}
+
+/* Sectors one request may move: the driver's limit and the region's size. */
+static uint32_t chunk_sectors(const struct blk_client_dev *d, uint32_t count)
+{
+    uint64_t room = d->shared_size / LX_SECTOR_SIZE;
+    uint32_t n = count < d->dev.max_sectors ? count : d->dev.max_sectors;
+    return n < room ? n : (uint32_t)room;
+}
+
+static int client_read(struct lx_blockdev *dev, uint64_t sector, uint32_t count, void *buf)
+{
+    struct blk_client_dev *d = of(dev);
+    uint8_t *p = buf;
+    while (count) {
+        uint32_t n = chunk_sectors(d, count);
+        size_t bytes = (size_t)n * LX_SECTOR_SIZE;
+        if (blk_read(d->endpoint, sector, n, 0, bytes) != 0)
+            return -LX_EIO;
+        memcpy(p, d->shared, bytes);
+        p += bytes;
+        sector += n;
+        count -= n;
+    }
+    return 0;
+}
+
+static int client_write(struct lx_blockdev *dev, uint64_t sector, uint32_t count, const void *buf)
+{
+    struct blk_client_dev *d = of(dev);
+    const uint8_t *p = buf;
+    while (count) {
+        uint32_t n = chunk_sectors(d, count);
+        size_t bytes = (size_t)n * LX_SECTOR_SIZE;
+        memcpy(d->shared, p, bytes);
+        if (blk_write(d->endpoint, sector, n, 0, bytes) != 0)
+            return -LX_EIO;
+        p += bytes;
+        sector += n;
+        count -= n;
+    }
+    return 0;
+}
+
+static int client_flush(struct lx_blockdev *dev)
+{
+    return blk_flush(of(dev)->endpoint) == 0 ? 0 : -LX_EIO;
+}
+
+static const struct lx_blockdev_ops client_ops = {
+    .read = client_read,
+    .write = client_write,
+    .flush = client_flush,
+};
+
+int blk_client_dev_init(struct blk_client_dev *d, kidl_cptr_t endpoint, void *shared, size_t shared_size)
+{
+    uint64_t sectors = 0;
+    uint32_t max_sectors = 0;
+    if (shared_size < LX_SECTOR_SIZE || blk_capacity(endpoint, &sectors, &max_sectors) != 0 ||
+        max_sectors == 0)
+        return -LX_EIO;
+    *d = (struct blk_client_dev){
+        .dev = { .ops = &client_ops, .sectors = sectors, .max_sectors = max_sectors, .priv = d },
+        .endpoint = endpoint,
+        .shared = shared,
+        .shared_size = shared_size,
+    };
+    return 0;
+}
+
+/* The device of a mount lives on the heap; unmounting frees it. */
+static void mounted_close(struct lx_blockdev *dev)
+{
+    lx_free(of(dev));
+}
+
+static const struct lx_blockdev_ops mounted_ops = {
+    .read = client_read,
+    .write = client_write,
+    .flush = client_flush,
+    .close = mounted_close,
+};
+
+int ext2_mount_blk(kidl_cptr_t endpoint, void *shared, size_t shared_size, const struct lx_path *at,
+                   uint64_t st_dev, bool readonly)
+{
+    struct blk_client_dev *d = lx_calloc(1, sizeof(*d));
+    if (!d)
+        return -LX_ENOMEM;
+    int err = blk_client_dev_init(d, endpoint, shared, shared_size);
+    if (err < 0) {
+        lx_log("ext2: the disk does not answer (capacity)");
+        lx_free(d);
+        return err;
+    }
+    d->dev.ops = &mounted_ops;
+    struct ext2_mount_opts opts = { .readonly = readonly };
+    struct lx_inode *root;
+    bool ro;
+    if ((err = ext2_mount(&d->dev, st_dev, &opts, &root, &ro)) < 0) {
+        lx_free(d); /* a refused mount does not close the device */
+        return err;
+    }
+    struct lx_superblock *sb = root->sb;
+    if ((err = vfs_mount(at, sb, root, ro ? LX_MNT_RDONLY : 0)) < 0) {
+        lx_log("ext2: the mount itself failed (%d)", err);
+        inode_put(root);
+        sb->ops->kill(sb); /* closes (frees) the device */
+    }
+    return err;
+}
