@@ -85,8 +85,9 @@ void host_blockdev_close(struct host_blockdev *hd)
     hd->fd = -1;
 }
 
-/* The personality's runtime formats its log lines with uvsnprintf. */
-size_t uvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+/* The personality's runtime formats its log lines with uvsnprintf; weak,
+ * so that a host environment that has one wins. */
+__attribute__((weak)) size_t uvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     int n = vsnprintf(buf, size, fmt, ap);
     return n < 0 ? 0 : (size_t)n;
