@@ -25,6 +25,7 @@ enum {
     DATA = 0,          /* receive / transmit holding register */
     IER = 1,           /* interrupt enable */
     FCR = 2,           /* FIFO control (write) */
+    IIR = 2,           /* interrupt identification (read) */
     LCR = 3,           /* line control */
     MCR = 4,           /* modem control */
     LSR = 5,           /* line status */
@@ -32,6 +33,7 @@ enum {
     IER_TX = 0x02,     /* transmit holding register empty */
     FCR_ENABLE = 0xc1, /* FIFOs on (not cleared: input may be waiting), trigger at 14 */
     MCR_OUT2 = 0x0b,   /* DTR, RTS and OUT2, which routes the UART's interrupt to the PIC */
+    IIR_NONE = 0x01,   /* no interrupt pending */
     LSR_DATA = 0x01,
     LSR_THR_EMPTY = 0x20,
     TX_FIFO = 16,
@@ -42,6 +44,7 @@ enum {
     CONSOLE_NOTE_SLOT = 40, /* the badged copy of the notification given to the kernel */
     DEPTH = 64,
     SPIN_LIMIT = 1000000,
+    SERVICE_ROUNDS = 64,
 };
 
 struct console {
@@ -145,13 +148,26 @@ static void deliver(uint8_t c)
     }
 }
 
+/* Serves the UART until it has no interrupt pending, so that its line is
+ * low when the line is acknowledged.  ISA lines are edge-triggered at the
+ * PIC: a line that stayed high through the handler (data that came while
+ * THR-empty was pending, or the other way round) would never interrupt
+ * again, and input would wait forever in the FIFO.  (Reading IIR also
+ * clears a THR-empty interrupt; transmit() refills or disables it.) */
+static void service_uart(void)
+{
+    for (unsigned round = 0; round < SERVICE_ROUNDS && !(in(IIR)&IIR_NONE); round++) {
+        while (in(LSR)&LSR_DATA)
+            deliver(in(DATA));
+        transmit();
+    }
+}
+
 static void on_event(void *ctx, uint64_t word)
 {
     (void)ctx;
     if (word & (1ull << SERIAL_DRIVER_IRQ_LINE_UART)) {
-        while (in(LSR)&LSR_DATA)
-            deliver(in(DATA));
-        transmit();
+        service_uart();
         kumiki_irq_handler_ack(SERIAL_DRIVER_CAP_UART);
     }
     drain_kernel_console(); /* CONSOLE_BIT, or text that came meanwhile */
@@ -190,6 +206,9 @@ static int read_handler(void *ctx, kidl_badge_t badge, uint8_t *data, size_t *da
     *data_len = 0;
     if (!con)
         return SERIAL_ERR_BAD_CONSOLE;
+    /* Clients poll: a flood that outlasted on_event's rounds left the
+     * line high (no more edges); serving the UART here lowers it again. */
+    service_uart();
     while (con->rx_count && *data_len < SERIAL_CHUNK) {
         data[(*data_len)++] = con->rx[con->rx_head];
         con->rx_head = (con->rx_head + 1) % RX_QUEUE;
