@@ -4,7 +4,7 @@
  *
  * Every directory block is checked before use: each entry's rec_len is a
  * multiple of 4, at least 8, holds its name, and stays inside the block;
- * its inode number is in range.  A block that fails is -LX_EIO for this
+ * its inode number is in range; its name has no '/' or NUL.  A block that fails is -LX_EIO for this
  * directory.  A directory whose `..` is not the directory it was found in
  * is refused as well: that is how a hard link to a directory, and so any
  * loop, shows (every directory reachable from the root has exactly one
@@ -65,6 +65,15 @@ static unsigned dtype_of(const struct ext2_fs *fs, const uint8_t *de)
 
 /* ---- Blocks ------------------------------------------------------------------- */
 
+/* A name a path can reach: no '/' and no NUL. */
+static bool name_ok(const uint8_t *name, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++)
+        if (name[i] == '/' || name[i] == 0)
+            return false;
+    return true;
+}
+
 static int block_check(struct ext2_inode *dir, uint64_t lbn, const uint8_t *blk)
 {
     struct ext2_fs *fs = dir->fs;
@@ -75,7 +84,8 @@ static int block_check(struct ext2_inode *dir, uint64_t lbn, const uint8_t *blk)
         uint32_t ino = rec ? le32_get(de + DE_INODE) : 0;
         unsigned len = rec ? name_len_of(fs, de) : 0;
         if (rec < DE_MIN_SIZE || rec % 4 || rec > fs->block_size - off ||
-            (ino && (len == 0 || len > LX_NAME_MAX || DE_MIN_SIZE + len > rec || ino > fs->inodes_count))) {
+            (ino && (len == 0 || len > LX_NAME_MAX || DE_MIN_SIZE + len > rec || ino > fs->inodes_count ||
+                     !name_ok(de + DE_NAME, len)))) {
             ext2_error(fs, "directory %lu, block %lu: bad entry at offset %u", (unsigned long)dir->vfs.ino,
                        (unsigned long)lbn, off);
             return -LX_EIO;

@@ -158,7 +158,10 @@ static int inode_decode(struct ext2_inode *ei, const uint8_t *raw)
                 why = "size beyond what its blocks can address";
             break;
         case LX_S_IFDIR:
-            if (size_high || v->size == 0 || v->size % fs->block_size)
+            /* Bounded by the file system's size too: a directory cannot
+             * hold more blocks than there are, and lookups scan it all. */
+            if (size_high || v->size == 0 || v->size % fs->block_size ||
+                v->size > (uint64_t)fs->blocks_count * fs->block_size)
                 why = "impossible directory size";
             break;
         case LX_S_IFLNK:

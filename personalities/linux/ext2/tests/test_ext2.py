@@ -248,6 +248,10 @@ def damaged_images(good, tmp, block_size):
         blk = block_of(i, "/many")
         patch(i, blk * block_size + 24 + 6, bytes([250]))  # the third entry's name_len beyond its rec_len
 
+    def slash_in_name(i):
+        blk = block_of(i, "/a/b/c")
+        patch(i, blk * block_size + 24 + 8 + 1, b"/")  # "deep" -> "d/ep"
+
     eio = {
         "block pointer out of range": (lambda i: debugfs_w(i, "sif /twelve block[3] 99999999"),
                                        "twelve", ["one", "thirteen"]),
@@ -259,6 +263,9 @@ def damaged_images(good, tmp, block_size):
         "bad rec_len": (bad_rec_len, "a", ["one", "many"]),
         "rec_len past the block": (rec_len_past_block, "a/b", ["a/one-link"]),
         "name longer than its entry": (name_past_entry, "many", ["a/b/one-link2"]),
+        "a name with a slash": (slash_in_name, "a/b/c", ["a/b/one-link2"]),
+        "directory larger than the file system": (lambda i: debugfs_w(i, "sif /sticky size 0x4000000"),
+                                                  "sticky", ["a"]),
         "directory loop": (lambda i: debugfs_w(i, "link /a /a/b/loop"), "a/b/loop", ["a/b/c/deep"]),
         "entry naming a free inode": (lambda i: debugfs_w(i, "link <1900> /ghost"), "ghost", ["one"]),
         "entry naming a reserved inode": (lambda i: debugfs_w(i, "link <7> /resize"), "resize", ["one"]),
