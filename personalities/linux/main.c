@@ -284,7 +284,10 @@ static int start_init(void)
     struct lx_exec_args args = { 0 };
     size_t len;
     char *data = read_whole("/.kumiki/argv", &len);
-    bool run_mode = data != NULL && lx.hostlink; /* started by tools/kumiki-run */
+    size_t console_len;
+    char *console = read_whole("/.kumiki/console", &console_len); /* kumiki-run --console */
+    bool run_mode = data != NULL && lx.hostlink && !console; /* started by tools/kumiki-run */
+    lx_free(console);
     if (data) {
         args.argv = split(data, len, &args.argc);
         lx_free(data);
@@ -387,6 +390,7 @@ int main(const char *cmdline)
     }
     time_init();
     syscall_init();
+    tty_init();
 
     const struct kumiki_module_header *root = (const void *)(uintptr_t)LINUX_VADDR_ROOTFS;
     if (root->magic != KUMIKI_MODULE_MAGIC) {

@@ -1,10 +1,12 @@
-/* personalities/linux/tty.c — see tty.h. */
+/* personalities/linux/tty.c — see tty.h: the console's file operations and
+ * job control around the line discipline of tty_ldisc.c. */
 #include "tty.h"
-#include "heap.h"
+#include "devices.h"
 #include "personality.h"
 #include "proc.h"
 #include "serial_client.h"
 #include "signal.h"
+#include "tty_ldisc.h"
 #include "uio.h"
 #include <kumiki/user.h>
 
@@ -13,222 +15,148 @@ enum {
     TCSETS = 0x5402,
     TCSETSW = 0x5403,
     TCSETSF = 0x5404,
+    TCSBRK = 0x5409,
+    TCXONC = 0x540a,
+    TCFLSH = 0x540b,
+    TIOCEXCL = 0x540c,
+    TIOCNXCL = 0x540d,
     TIOCSCTTY = 0x540e,
     TIOCGPGRP = 0x540f,
     TIOCSPGRP = 0x5410,
+    TIOCOUTQ = 0x5411,
     TIOCGWINSZ = 0x5413,
     TIOCSWINSZ = 0x5414,
     FIONREAD = 0x541b,
     TIOCNOTTY = 0x5422,
+    TIOCSETD = 0x5423,
+    TIOCGETD = 0x5424,
+    TCSBRKP = 0x5425,
     TIOCGSID = 0x5429,
 };
-/* termios bits the line discipline honours. */
-enum {
-    ISIG = 1,
-    ICANON = 2,
-    ECHO = 8,
-    ECHOE = 0x10,
-    ECHOK = 0x20,
-    ECHONL = 0x40,
-    ICRNL = 0x100,
-    OPOST = 1,
-    ONLCR = 4
-};
-enum { VINTR = 0, VQUIT = 1, VERASE = 2, VKILL = 3, VEOF = 4, VTIME = 5, VMIN = 6, VSUSP = 10 };
-
-struct lx_termios {
-    uint32_t iflag, oflag, cflag, lflag;
-    uint8_t line;
-    uint8_t cc[19];
-};
-_Static_assert(sizeof(struct lx_termios) == 36, "the kernel's struct termios");
+enum { TCIFLUSH = 0, TCOFLUSH = 1, TCIOFLUSH = 2 };
+enum { CONSOLE_MAJOR = 5, CONSOLE_MINOR = 1, TTY_MINOR = 0 };
+enum { DECISECOND_NS = 100 * 1000 * 1000 };
 
 struct winsize {
     uint16_t rows, cols, xpixel, ypixel;
 };
 
-enum { LINE_MAX = 4096, INPUT_MAX = 8192 };
-
 static struct {
-    struct lx_termios termios;
+    struct tty_ldisc ld;
     struct winsize size;
-    int pgrp, sid;
-    /* Bytes ready for read(): complete lines in canonical mode. */
-    uint8_t ready[INPUT_MAX];
-    size_t ready_len;
-    bool eof_pending; /* ^D on an empty line: the next read returns 0 */
-    uint8_t line[LINE_MAX];
-    size_t line_len;
+    int pgrp, sid; /* 0: no session has the console */
     struct lx_waitq readers;
-    unsigned opens;
-} tty = {
-    .termios = { .iflag = ICRNL,
-                 .oflag = OPOST | ONLCR,
-                 .cflag = 0xbf /* B38400 CS8 CREAD */,
-                 .lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK,
-                 .cc = { [VINTR] = 3,
-                         [VQUIT] = 28,
-                         [VERASE] = 127,
-                         [VKILL] = 21,
-                         [VEOF] = 4,
-                         [VMIN] = 1,
-                         [VSUSP] = 26 } },
-    .size = { 24, 80, 0, 0 },
-};
+    bool active;   /* polled from the main loop */
+    bool wake_due; /* input came: readers must run again */
+    uint64_t last_input_ns;
+    /* Echo and output on their way to the serial driver. */
+    uint8_t out[SERIAL_CHUNK];
+    size_t out_len;
+} tty = { .size = { 24, 80, 0, 0 } };
 
-static void output(const void *data, size_t len)
+static void flush_output(void)
 {
-    const uint8_t *p = data;
-    while (len && lx.serial) {
-        size_t n = len < SERIAL_CHUNK ? len : SERIAL_CHUNK;
-        serial_write(lx.serial, p, n);
-        p += n;
+    if (tty.out_len && lx.serial)
+        serial_write(lx.serial, tty.out, tty.out_len);
+    tty.out_len = 0;
+}
+
+static void queue_output(void *ctx, const uint8_t *data, size_t len)
+{
+    (void)ctx;
+    while (len) {
+        if (tty.out_len == sizeof(tty.out))
+            flush_output();
+        size_t n = sizeof(tty.out) - tty.out_len;
+        if (n > len)
+            n = len;
+        memcpy(tty.out + tty.out_len, data, n);
+        tty.out_len += n;
+        data += n;
         len -= n;
     }
 }
 
-/* Output processing: "\n" becomes "\r\n" with ONLCR. */
-static void output_cooked(const uint8_t *data, size_t len)
-{
-    uint8_t buf[2 * SERIAL_CHUNK];
-    size_t n = 0;
-    bool crlf = (tty.termios.oflag & OPOST) && (tty.termios.oflag & ONLCR);
-    for (size_t i = 0; i < len; i++) {
-        if (data[i] == '\n' && crlf)
-            buf[n++] = '\r';
-        buf[n++] = data[i];
-        if (n >= sizeof(buf) - 2) {
-            output(buf, n);
-            n = 0;
-        }
-    }
-    output(buf, n);
-}
+static const struct tty_emitter serial_out = { queue_output, NULL };
 
-static void signal_foreground(int sig)
+/* From the first use on, the main loop polls the console (lx_deadlines_dirty
+ * makes it compute its next timeout, tty_poll's included). */
+static void activate(void)
 {
-    lx_signal_pgrp(tty.pgrp, sig);
-}
-
-static void make_ready(const uint8_t *data, size_t len)
-{
-    if (len > INPUT_MAX - tty.ready_len)
-        len = INPUT_MAX - tty.ready_len; /* a full buffer drops input, as a real tty does */
-    memcpy(tty.ready + tty.ready_len, data, len);
-    tty.ready_len += len;
-    lx_wake(&tty.readers);
-}
-
-/* One typed byte through the line discipline. */
-static void input_byte(uint8_t c)
-{
-    const struct lx_termios *tm = &tty.termios;
-    if ((tm->iflag & ICRNL) && c == '\r')
-        c = '\n';
-    if (tm->lflag & ISIG) {
-        int sig = c == tm->cc[VINTR]   ? LX_SIGINT
-                  : c == tm->cc[VQUIT] ? LX_SIGQUIT
-                  : c == tm->cc[VSUSP] ? LX_SIGTSTP
-                                       : 0;
-        if (sig) {
-            tty.line_len = 0;
-            if (tm->lflag & ECHO)
-                output(c == 3 ? "^C\r\n" : c == 28 ? "^\\\r\n" : "^Z\r\n", 4);
-            signal_foreground(sig);
-            return;
-        }
-    }
-    if (!(tm->lflag & ICANON)) {
-        if (tm->lflag & ECHO)
-            output_cooked(&c, 1);
-        make_ready(&c, 1);
-        return;
-    }
-    if (c == tm->cc[VERASE] || c == 8) {
-        if (tty.line_len) {
-            tty.line_len--;
-            if (tm->lflag & ECHOE)
-                output("\b \b", 3);
-        }
-        return;
-    }
-    if (c == tm->cc[VKILL]) {
-        if (tm->lflag & ECHOK)
-            while (tty.line_len) {
-                tty.line_len--;
-                output("\b \b", 3);
-            }
-        tty.line_len = 0;
-        return;
-    }
-    if (c == tm->cc[VEOF]) {
-        if (tty.line_len)
-            make_ready(tty.line, tty.line_len);
-        else
-            tty.eof_pending = true;
-        tty.line_len = 0;
-        lx_wake(&tty.readers);
-        return;
-    }
-    if (tm->lflag & ECHO)
-        output_cooked(&c, 1);
-    if (tty.line_len < LINE_MAX)
-        tty.line[tty.line_len++] = c;
-    if (c == '\n') {
-        make_ready(tty.line, tty.line_len);
-        tty.line_len = 0;
+    if (!tty.active) {
+        tty.active = true;
+        lx_deadlines_dirty = true;
     }
 }
 
-uint64_t tty_poll(uint64_t now)
+/* Takes what the serial driver has and runs it through the line
+ * discipline.  Readers are woken by tty_poll, from the main loop: this
+ * also runs inside system calls, whose thread may already be on
+ * tty.readers (a poll of two descriptors of the console). */
+static void take_input(void)
 {
-    if (!lx.serial || !tty.opens)
-        return 0;
+    if (!lx.serial)
+        return;
     for (int rounds = 0; rounds < 16; rounds++) {
         uint8_t data[SERIAL_CHUNK];
         size_t len = 0;
         if (serial_read(lx.serial, data, &len) || !len)
             break;
-        for (size_t i = 0; i < len; i++)
-            input_byte(data[i]);
+        tty.wake_due = true;
+        tty.last_input_ns = lx_now_ns();
+        for (size_t i = 0; i < len; i++) {
+            int sig = ldisc_receive(&tty.ld, data[i], &serial_out);
+            if (sig && tty.pgrp)
+                lx_signal_pgrp(tty.pgrp, sig);
+        }
+    }
+    flush_output();
+}
+
+uint64_t tty_poll(uint64_t now)
+{
+    if (!tty.active)
+        return 0;
+    take_input();
+    if (tty.wake_due) {
+        tty.wake_due = false;
+        lx_wake(&tty.readers);
     }
     return now + TTY_POLL_NS;
 }
 
+/* ---- reading and writing ----------------------------------------------------- */
+
 static int64_t tty_read(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos)
 {
-    (void)f;
     (void)pos;
-    if (!tty.ready_len && !tty.eof_pending) {
-        tty_poll(lx_now_ns());
-        if (!tty.ready_len && !tty.eof_pending) {
-            if (!t || (f->flags & LX_O_NONBLOCK))
-                return -LX_EAGAIN;
-            lx_wait_on(t, &tty.readers);
-            lx_wait_until(t, lx_now_ns() + TTY_POLL_NS);
-            return LX_BLOCK;
-        }
-    }
-    if (!tty.ready_len) {
-        tty.eof_pending = false;
+    activate();
+    take_input();
+    if (!u->resid)
         return 0;
+    /* A raw read's VTIME runs from its first run: call_deadline_ns keeps
+     * that start (main.c clears it when the call completes). */
+    uint64_t now = lx_now_ns();
+    if (t && !t->call_deadline_ns)
+        t->call_deadline_ns = now;
+    bool nonblock = !t || (f->flags & LX_O_NONBLOCK);
+    uint64_t deadline;
+    if (!ldisc_read_now(&tty.ld, u->resid, nonblock, now, t ? t->call_deadline_ns : now, tty.last_input_ns,
+                        &deadline)) {
+        if (nonblock)
+            return -LX_EAGAIN;
+        lx_wait_on(t, &tty.readers);
+        if (deadline)
+            lx_wait_until(t, deadline);
+        return LX_BLOCK;
     }
-    size_t n = tty.ready_len;
-    if (tty.termios.lflag & ICANON) { /* one line at a time */
-        for (size_t i = 0; i < tty.ready_len; i++)
-            if (tty.ready[i] == '\n') {
-                n = i + 1;
-                break;
-            }
-    }
-    if (n > u->resid)
-        n = u->resid;
-    int64_t done = uio_copy_out(u, tty.ready, n);
-    if (done > 0) {
-        memmove(tty.ready, tty.ready + done, tty.ready_len - (size_t)done);
-        tty.ready_len -= (size_t)done;
-    }
-    return done;
+    const uint8_t *data;
+    size_t take;
+    size_t n = ldisc_peek(&tty.ld, u->resid, &data, &take);
+    int64_t done = n ? uio_copy_out(u, data, n) : 0;
+    if (done >= 0)
+        ldisc_consume(&tty.ld, (size_t)done == n ? take : (size_t)done);
+    return done; /* 0: an end of file (^D) */
 }
 
 static int64_t tty_write(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos)
@@ -241,26 +169,119 @@ static int64_t tty_write(struct lx_file *f, struct lx_thread *t, struct lx_uio *
     while (u->resid) {
         size_t n = u->resid < sizeof(buf) ? u->resid : sizeof(buf);
         int64_t got = uio_copy_in(u, buf, n);
-        if (got <= 0)
+        if (got <= 0) {
+            flush_output();
             return total ? total : got;
-        output_cooked(buf, (size_t)got);
+        }
+        ldisc_output(&tty.ld, buf, (size_t)got, &serial_out);
         total += got;
     }
+    flush_output();
     return total;
 }
 
+/* Readable as Linux's n_tty_poll says: a line (canonical), else MIN bytes
+ * when TIME is 0, else one. */
 static unsigned tty_poll_events(struct lx_file *f, struct lx_thread *t)
 {
     (void)f;
-    tty_poll(lx_now_ns());
+    activate();
+    take_input();
+    const struct lx_termios *tm = &tty.ld.termios;
+    size_t min = !(tm->lflag & LX_ICANON) && !tm->cc[LX_VTIME] && tm->cc[LX_VMIN] ? tm->cc[LX_VMIN] : 1;
     unsigned ev = LX_POLLOUT | LX_POLLWRNORM;
-    if (tty.ready_len || tty.eof_pending)
+    if (ldisc_readable(&tty.ld, min))
         ev |= LX_POLLIN | LX_POLLRDNORM;
-    else if (t) {
+    /* With t, always: poll's registering scan may be the one that took
+     * the input in (its answer is not looked at); tty_poll then wakes. */
+    if (t)
         lx_wait_on(t, &tty.readers);
-        lx_wait_until(t, lx_now_ns() + TTY_POLL_NS);
-    }
     return ev;
+}
+
+/* ---- ioctl ------------------------------------------------------------------- */
+
+/* Whether p has the console as its controlling terminal. */
+static bool is_ctty(const struct lx_proc *p)
+{
+    return tty.sid != 0 && p->sid == tty.sid;
+}
+
+static bool session_alive(int sid)
+{
+    for (struct lx_proc *p = proc_first(); p; p = proc_next(p))
+        if (p->sid == sid)
+            return true;
+    return false;
+}
+
+static int64_t set_termios(struct lx_mm *mm, unsigned cmd, uint64_t arg)
+{
+    struct lx_termios tm;
+    if (mm_copy_in(mm, &tm, arg, sizeof(tm)))
+        return -LX_EFAULT;
+    if (cmd == TCSETSF)
+        ldisc_flush_input(&tty.ld);
+    ldisc_set_termios(&tty.ld, &tm);
+    tty.wake_due = true; /* raw mode may make input readable */
+    return 0;
+}
+
+/* tiocspgrp: only the console's session may move its foreground. */
+static int64_t set_pgrp(struct lx_thread *t, struct lx_mm *mm, uint64_t arg)
+{
+    int32_t pgrp;
+    if (mm_copy_in(mm, &pgrp, arg, sizeof(pgrp)))
+        return -LX_EFAULT;
+    if (!is_ctty(t->proc))
+        return -LX_ENOTTY;
+    if (pgrp < 0)
+        return -LX_EINVAL;
+    bool exists = false, same_session = false;
+    for (struct lx_proc *p = proc_first(); p; p = proc_next(p))
+        if (p->pgid == pgrp) {
+            exists = true;
+            same_session |= p->sid == t->proc->sid;
+        }
+    if (!exists)
+        return -LX_ESRCH;
+    if (!same_session)
+        return -LX_EPERM;
+    tty.pgrp = pgrp;
+    return 0;
+}
+
+/* tiocsctty: a session leader without a terminal takes the console, unless
+ * another live session has it (arg 1 lets root steal it). */
+static int64_t set_ctty(struct lx_thread *t, uint64_t arg)
+{
+    struct lx_proc *p = t->proc;
+    if (p->pid == p->sid && tty.sid == p->sid)
+        return 0;
+    if (p->pid != p->sid)
+        return -LX_EPERM;
+    if (tty.sid && session_alive(tty.sid) && !(arg == 1 && p->euid == 0))
+        return -LX_EPERM;
+    tty.sid = p->sid;
+    tty.pgrp = p->pgid;
+    return 0;
+}
+
+static int64_t set_winsize(struct lx_mm *mm, uint64_t arg)
+{
+    struct winsize ws;
+    if (mm_copy_in(mm, &ws, arg, sizeof(ws)))
+        return -LX_EFAULT;
+    bool changed = memcmp(&ws, &tty.size, sizeof(ws)) != 0;
+    tty.size = ws;
+    if (changed && tty.pgrp)
+        lx_signal_pgrp(tty.pgrp, LX_SIGWINCH);
+    return 0;
+}
+
+static int64_t copy_out_int(struct lx_mm *mm, uint64_t arg, int32_t value)
+{
+    return mm_copy_out(mm, arg, &value, sizeof(value)) ? -LX_EFAULT : 0;
 }
 
 static int64_t tty_ioctl(struct lx_file *f, struct lx_thread *t, unsigned cmd, uint64_t arg)
@@ -269,65 +290,51 @@ static int64_t tty_ioctl(struct lx_file *f, struct lx_thread *t, unsigned cmd, u
     struct lx_mm *mm = t ? t->proc->mm : NULL;
     if (!mm)
         return -LX_ENOTTY;
+    activate();
     switch (cmd) {
-    case TCGETS: return mm_copy_out(mm, arg, &tty.termios, sizeof(tty.termios));
+    case TCGETS: return mm_copy_out(mm, arg, &tty.ld.termios, sizeof(tty.ld.termios)) ? -LX_EFAULT : 0;
     case TCSETS:
-    case TCSETSW:
-    case TCSETSF: {
-        struct lx_termios tm;
-        if (mm_copy_in(mm, &tm, arg, sizeof(tm)))
-            return -LX_EFAULT;
-        if ((tty.termios.lflag & ICANON) && !(tm.lflag & ICANON) && tty.line_len) {
-            make_ready(tty.line, tty.line_len); /* the partial line becomes input */
-            tty.line_len = 0;
-        }
-        if (cmd == TCSETSF)
-            tty.ready_len = 0;
-        tty.termios = tm;
-        return 0;
-    }
-    case TIOCGWINSZ: return mm_copy_out(mm, arg, &tty.size, sizeof(tty.size));
-    case TIOCSWINSZ: return mm_copy_in(mm, &tty.size, arg, sizeof(tty.size));
-    case TIOCGPGRP: {
-        int32_t pgrp = tty.pgrp;
-        return mm_copy_out(mm, arg, &pgrp, sizeof(pgrp));
-    }
-    case TIOCSPGRP: {
-        int32_t pgrp;
-        if (mm_copy_in(mm, &pgrp, arg, sizeof(pgrp)))
-            return -LX_EFAULT;
-        if (pgrp <= 0)
+    case TCSETSW: /* output is never queued here: nothing to drain */
+    case TCSETSF: return set_termios(mm, cmd, arg);
+    case TCSBRK:
+    case TCSBRKP: return 0; /* tcdrain and breaks: output is already out */
+    case TCXONC: return arg <= 3 ? 0 : -LX_EINVAL;
+    case TCFLSH:
+        if (arg > TCIOFLUSH)
             return -LX_EINVAL;
-        bool exists = false;
-        for (struct lx_proc *p = proc_first(); p && !exists; p = proc_next(p))
-            exists = p->pgid == pgrp && p->sid == t->proc->sid;
-        if (!exists)
-            return -LX_EPERM;
-        tty.pgrp = pgrp;
+        if (arg != TCOFLUSH)
+            ldisc_flush_input(&tty.ld);
         return 0;
-    }
-    case TIOCGSID: {
-        int32_t sid = tty.sid;
-        return mm_copy_out(mm, arg, &sid, sizeof(sid));
-    }
-    case TIOCSCTTY:
-        tty.sid = t->proc->sid;
-        tty.pgrp = t->proc->pgid;
+    case TIOCEXCL:
+    case TIOCNXCL: return 0;
+    case TIOCGWINSZ: return mm_copy_out(mm, arg, &tty.size, sizeof(tty.size)) ? -LX_EFAULT : 0;
+    case TIOCSWINSZ: return set_winsize(mm, arg);
+    case TIOCGPGRP: return is_ctty(t->proc) ? copy_out_int(mm, arg, tty.pgrp) : -LX_ENOTTY;
+    case TIOCSPGRP: return set_pgrp(t, mm, arg);
+    case TIOCGSID: return is_ctty(t->proc) ? copy_out_int(mm, arg, tty.sid) : -LX_ENOTTY;
+    case TIOCSCTTY: return set_ctty(t, arg);
+    case TIOCNOTTY:
+        if (!is_ctty(t->proc))
+            return -LX_ENOTTY;
+        if (t->proc->pid == t->proc->sid) { /* the session leader lets go */
+            if (tty.pgrp) {
+                lx_signal_pgrp(tty.pgrp, LX_SIGHUP);
+                lx_signal_pgrp(tty.pgrp, LX_SIGCONT);
+            }
+            tty.sid = tty.pgrp = 0;
+        }
         return 0;
-    case TIOCNOTTY: return 0;
-    case FIONREAD: {
-        int32_t n = (int32_t)tty.ready_len;
-        return mm_copy_out(mm, arg, &n, sizeof(n));
+    case FIONREAD: return copy_out_int(mm, arg, (int32_t)ldisc_inq(&tty.ld));
+    case TIOCOUTQ: return copy_out_int(mm, arg, 0);
+    case TIOCGETD: return copy_out_int(mm, arg, 0); /* N_TTY */
+    case TIOCSETD: {
+        int32_t disc;
+        if (mm_copy_in(mm, &disc, arg, sizeof(disc)))
+            return -LX_EFAULT;
+        return disc == 0 ? 0 : -LX_EINVAL;
     }
     default: return -LX_ENOTTY;
     }
-}
-
-static void tty_release(struct lx_file *f)
-{
-    (void)f;
-    if (tty.opens)
-        tty.opens--;
 }
 
 static const struct lx_file_ops tty_ops = {
@@ -335,28 +342,38 @@ static const struct lx_file_ops tty_ops = {
     .write = tty_write,
     .poll = tty_poll_events,
     .ioctl = tty_ioctl,
-    .release = tty_release,
 };
+
+void tty_init(void)
+{
+    ldisc_init(&tty.ld);
+    if (chrdev_register(CONSOLE_MAJOR, CONSOLE_MINOR, &tty_ops) ||
+        chrdev_register(CONSOLE_MAJOR, TTY_MINOR, &tty_ops))
+        lx_log("cannot register the console's devices");
+}
 
 struct lx_file *tty_open(void)
 {
+    activate();
+    struct lx_file *f = vfs_open_kernel("/dev/console", LX_O_RDWR);
+    if (f) {
+        if (f->ops == &tty_ops)
+            return f;
+        file_put(f); /* /dev/console is something else: do not use it */
+    }
     static struct lx_inode *inode;
     if (!inode) {
         struct lx_cred root = { 0, 0 };
-        inode = anon_inode_new(LX_S_IFCHR | 0620, &root);
+        inode = anon_inode_new(LX_S_IFCHR | 0600, &root);
         if (!inode)
             return NULL;
-        inode->rdev = (5u << 8) | 1; /* /dev/console: major 5, minor 1 */
+        inode->rdev = lx_makedev(CONSOLE_MAJOR, CONSOLE_MINOR);
     }
     struct lx_path path;
     anon_path(inode, &path);
-    struct lx_file *f = file_new(&path, &tty_ops, LX_FMODE_READ | LX_FMODE_WRITE, LX_O_RDWR, NULL);
-    if (f)
-        tty.opens++;
-    return f;
+    return file_new(&path, &tty_ops, LX_FMODE_READ | LX_FMODE_WRITE, LX_O_RDWR, NULL);
 }
 
-/* The first session's leader takes the console as its controlling terminal. */
 void tty_set_session(int sid, int pgrp)
 {
     tty.sid = sid;
