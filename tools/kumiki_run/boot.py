@@ -69,9 +69,11 @@ def initrd(modules, archive):
 
 def qemu_command(qemu, kernel, modules, archive, serial_log, hostlink, memory="256M",
                  disk=None, icount=False, extra=()):
-    """The QEMU command line of one run."""
+    """The QEMU command line of one run.  serial_log is the file COM1 writes to, or None: COM1 is
+    QEMU's standard input and output (a console run: the caller drives the serial port)."""
+    serial = "stdio" if serial_log is None else "file:" + serial_log
     cmd = [qemu, "-machine", "pc", "-m", memory, "-display", "none", "-no-reboot",
-           "-serial", "file:" + serial_log, "-monitor", "none", "-nic", "none",
+           "-serial", serial, "-monitor", "none", "-nic", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-chardev", "file,id=hostlink,path=" + hostlink.replace(",", ",,"),
            "-device", f"isa-debugcon,iobase=0x{HOSTLINK_PORT:x},chardev=hostlink",

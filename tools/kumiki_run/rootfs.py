@@ -4,7 +4,10 @@ The Linux personality loads it from the boot module `linux_root.tar` into its in
 system.  Members (names relative to '/', no leading '/' or './'; directories end in '/'):
 
     bin/                 0755  busybox (0755) and one symlink per applet in APPLETS ("busybox")
-    dev/ proc/ root/     0755  empty (the personality supplies /dev and /proc itself)
+    dev/                 0755  console (character device 5,1, 0600) and tty (5,0, 0666): the
+                               personality's console, as Linux's initramfs has /dev/console
+                               (the personality adds null, zero and full itself)
+    proc/ root/          0755  empty
     etc/                 0755  passwd, group, hostname (0644)
     tmp/                 1777  empty
     usr/ usr/bin/        0755  empty: PATH names /usr/bin
@@ -14,12 +17,15 @@ system.  Members (names relative to '/', no leading '/' or './'; directories end
         env              0644  its environment, KEY=VALUE entries, each NUL-terminated
         stdin            0644  its standard input; absent: standard input is /dev/null
         cwd              0644  its working directory (the path's bytes, no terminator); absent: '/'
+        console          0644  empty; present (kumiki-run --console): the program's standard
+                               input, output and error are the console (the serial port), not
+                               the host link streams, and there is no stdin file
 plus any extra files (`--file HOST:GUEST`), whose missing parent directories are made 0755.
 
 Determinism: members sorted by path components (a directory before its contents), every
 mtime MTIME, uid and gid 0 (uname and gname "root"), plain ustar headers (no pax or GNU
 extensions; names longer than ustar holds are an error).  Member types: '0' regular file,
-'2' symlink, '5' directory.
+'2' symlink, '3' character device, '5' directory.
 """
 import dataclasses
 import io
@@ -45,12 +51,15 @@ class RootfsError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Member:
-    """One archive member: path relative to '/', kind 'file', 'dir' or 'symlink'."""
+    """One archive member: path relative to '/', kind 'file', 'dir', 'symlink' or 'chardev'
+    (with its device numbers)."""
     path: str
     kind: str
     mode: int
     data: bytes = b""
     target: str = ""
+    major: int = 0
+    minor: int = 0
 
 
 def _normal_path(path):
@@ -71,6 +80,8 @@ def base_tree(busybox):
         Member("bin", "dir", 0o755),
         Member("bin/busybox", "file", 0o755, busybox),
         Member("dev", "dir", 0o755),
+        Member("dev/console", "chardev", 0o600, major=5, minor=1),
+        Member("dev/tty", "chardev", 0o666, major=5, minor=0),
         Member("etc", "dir", 0o755),
         Member("etc/group", "file", 0o644, b"root:x:0:\n"),
         Member("etc/hostname", "file", 0o644, b"kumiki\n"),
@@ -105,10 +116,12 @@ def check_env(entries):
     return tuple(entries)
 
 
-def run_members(program, argv, env=DEFAULT_ENV, stdin=None, cwd=None):
+def run_members(program, argv, env=DEFAULT_ENV, stdin=None, cwd=None, console=False):
     """The .kumiki/ directory of one run (see the module docstring)."""
     if not argv:
         raise RootfsError("argv is empty: argv[0] is required")
+    if console and stdin is not None:
+        raise RootfsError("a console run reads the console: it has no stdin file")
     members = [
         Member(KUMIKI_DIR, "dir", 0o755),
         Member(KUMIKI_DIR + "/argv", "file", 0o644, nul_list(argv)),
@@ -121,6 +134,8 @@ def run_members(program, argv, env=DEFAULT_ENV, stdin=None, cwd=None):
         if not cwd.startswith("/") or "\0" in cwd:
             raise RootfsError(f"working directory {cwd!r} is not an absolute path")
         members.append(Member(KUMIKI_DIR + "/cwd", "file", 0o644, cwd.encode("utf-8", "surrogateescape")))
+    if console:
+        members.append(Member(KUMIKI_DIR + "/console", "file", 0o644))
     return members
 
 
@@ -164,6 +179,9 @@ def _tar_info(member):
     elif member.kind == "file":
         info.type = tarfile.REGTYPE
         info.size = len(member.data)
+    elif member.kind == "chardev":
+        info.type = tarfile.CHRTYPE
+        info.devmajor, info.devminor = member.major, member.minor
     else:
         raise RootfsError(f"'/{member.path}': unknown member kind {member.kind!r}")
     return info

@@ -16,6 +16,14 @@ and does what the program's argv[1] in the archive asks:
     slow             stdout "a", waits until kumiki-run has relayed it (a marker file), "b"
     hang             writes nothing and never exits
     nohalt           exit frame with status 0, then never exits
+
+With -serial stdio (kumiki-run --console) it plays a console instead, whatever argv asks:
+it prints "fake kernel booting" on stdout (COM1) after FIRST_LINE_DELAY seconds, then
+"console-file yes|no stdin-file yes|no" (what the archive has) and "ready", and answers each
+line typed on stdin (ended by \r or \n) with "typed: LINE"; the line "exit N" ends the run
+with status N, and "hang" makes it stop answering.  Bytes that come before its first line
+are reported as "EARLY: ..." (kumiki-run must hold typed bytes until then), and a single
+byte 0x1d (Ctrl-]) as "escape reached the guest".
 """
 import os
 import sys
@@ -28,14 +36,56 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from kumiki_run import hostlink  # noqa: E402
 
 DONE = 33
+FIRST_LINE_DELAY = 0.5
 
 
 def option(argv, name):
     return argv[argv.index(name) + 1]
 
 
+def console(link_path, files):
+    """The console mode (see the module docstring)."""
+    import select
+    out = sys.stdout.buffer
+    time.sleep(FIRST_LINE_DELAY)
+    ready, _, _ = select.select([0], [], [], 0)
+    if ready:
+        out.write(b"EARLY: " + os.read(0, 4096) + b"\n")
+    out.write(b"fake kernel booting\n")
+    out.write(b"console-file %s stdin-file %s\nready\n" % (
+        b"yes" if ".kumiki/console" in files else b"no", b"yes" if ".kumiki/stdin" in files else b"no"))
+    out.flush()
+    line = b""
+    while True:
+        data = os.read(0, 1)
+        if not data:
+            time.sleep(3600)  # input ended: keep running, as QEMU does
+        if data == b"\x1d":
+            out.write(b"escape reached the guest\n")
+            out.flush()
+            continue
+        if data not in b"\r\n":
+            line += data
+            continue
+        out.write(b"typed: " + line + b"\r\n")
+        out.flush()
+        if line.startswith(b"exit "):
+            with open(link_path, "ab", buffering=0) as link:
+                link.write(hostlink.encode("X", bytes([0, int(line[5:])])))
+            return DONE
+        if line == b"hang":
+            time.sleep(3600)
+        line = b""
+
+
 def main(argv):
     link_path = option(argv, "-chardev").split("path=", 1)[1].replace(",,", ",")
+    if option(argv, "-serial") == "stdio":
+        modules = option(argv, "-initrd").split(",")
+        archive = next(m for m in modules if os.path.basename(m.split(" ")[0]) == "linux_root.tar")
+        with tarfile.open(archive) as tar:
+            files = {m.name for m in tar.getmembers() if m.isfile()}
+        return console(link_path, files)
     serial = option(argv, "-serial").split("file:", 1)[1]
     modules = option(argv, "-initrd").split(",")
     archive = next(m for m in modules if os.path.basename(m.split(" ")[0]) == "linux_root.tar")

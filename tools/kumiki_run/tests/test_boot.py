@@ -100,6 +100,11 @@ class QemuCommand(unittest.TestCase):
         self.assertNotIn("-icount", text)
         self.assertNotIn("virtio-blk", text)
 
+    def test_console_serial_is_stdio(self):
+        cmd = qemu_command("qemu", "k", [None], "/t/linux_root.tar", None, "h")
+        self.assertEqual(cmd[cmd.index("-serial") + 1], "stdio")
+        self.assertEqual(cmd[cmd.index("-monitor") + 1], "none")  # no multiplexed monitor: ^A passes
+
     def test_disk_icount_memory_extra(self):
         cmd = qemu_command("qemu", "k", [None], "/t/linux_root.tar", "s", "h", memory="1G", disk="/d/disk.img",
                            icount=True, extra=["-cpu", "max"])

@@ -4,9 +4,11 @@ as output arrives, standard input, the environment and working directory, exit s
 (N, 128+signal, 125/126/127), malformed streams, boot failures, hangs and the serial log."""
 import os
 import pty
+import select
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 import unittest
 
@@ -74,6 +76,60 @@ class Run(unittest.TestCase):
         self.assertNotIn(b".kumiki/stdin", result.stdout)
         status, out, _ = self.kumiki_run(self.prog, "ls", stdin=b"")
         self.assertIn(b"644 .kumiki/stdin\n", out)
+
+    def test_console_with_piped_input(self):
+        # Typed at once, but held until COM1's first line; COM1 comes to our stdout.
+        status, out, err = self.kumiki_run(self.prog, options=["--console"], stdin=b"hello\nexit 3\n")
+        self.assertEqual(status, 3, err)
+        self.assertEqual(out, b"fake kernel booting\nconsole-file yes stdin-file no\nready\n"
+                              b"typed: hello\r\ntyped: exit 3\r\n")
+
+    def test_console_timeout_only_when_given(self):
+        status, _, err = self.kumiki_run(self.prog, options=["--console", "--timeout", "2"], stdin=b"hang\n")
+        self.assertEqual(status, 125)
+        self.assertIn("timeout: no exit from the program within 2 s", err)
+        self.assertIn("typed: hang", err)  # the serial log's tail
+
+    def test_console_on_a_terminal(self):
+        """Raw input (no local echo, ^C and ^] as bytes), Ctrl-] quits, the terminal restored."""
+        controller, terminal = pty.openpty()
+        self.addCleanup(os.close, controller)
+        before = termios.tcgetattr(terminal)
+        cmd = [sys.executable, KUMIKI_RUN, "--build", self.build, "--qemu", FAKE_QEMU, "--console", "--",
+               self.prog]
+        proc = subprocess.Popen(cmd, stdin=terminal, stdout=terminal, stderr=terminal, env=self.env)
+        try:
+            seen = self.read_until(controller, b"ready\r\n")
+            os.write(controller, b"a\x03b\r")
+            seen += self.read_until(controller, b"typed: a\x03b\r\r\n")  # our ONLCR kept for COM1's \n
+            during = termios.tcgetattr(terminal)
+            os.write(controller, b"\x1d")
+            self.assertEqual(proc.wait(timeout=30), 130)
+            seen += self.read_until(controller, b"quit (Ctrl-])")
+            after = termios.tcgetattr(terminal)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.close(terminal)
+        self.assertNotIn(b"a\x03b\r\n", seen.split(b"typed: ")[0])  # no local echo
+        self.assertEqual(during[3] & (termios.ICANON | termios.ECHO | termios.ISIG), 0)
+        self.assertTrue(during[1] & termios.OPOST)
+        self.assertNotIn(b"escape reached the guest", seen)
+        self.assertEqual(after, before)  # restored
+
+    def read_until(self, fd, marker, timeout=30):
+        data = b""
+        end = time.monotonic() + timeout
+        while marker not in data:
+            ready, _, _ = select.select([fd], [], [], max(0, end - time.monotonic()))
+            if not ready:
+                self.fail(f"no {marker!r} in {data!r}")
+            try:
+                data += os.read(fd, 4096)
+            except OSError:
+                self.fail(f"the terminal closed before {marker!r}: {data!r}")
+        return data
 
     def test_extra_files(self):
         tool = self.write("tool", b"#!", 0o755)

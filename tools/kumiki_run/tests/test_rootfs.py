@@ -58,7 +58,8 @@ class Determinism(unittest.TestCase):
                                  (rootfs.MTIME, 0, 0, "root", "root"), member.name)
                 self.assertEqual(member.pax_headers, {}, member.name)
                 offset = member.offset_data + member.size
-        self.assertEqual(types, {b"0", b"2", b"5"})  # regular, symlink, directory: no pax 'x'/GNU 'L'
+        # regular, symlink, character device, directory: no pax 'x'/GNU 'L'
+        self.assertEqual(types, {b"0", b"2", b"3", b"5"})
         self.assertEqual(data[(offset + 511) // 512 * 512:], bytes(len(data) - (offset + 511) // 512 * 512))
 
     def test_sorted_parents_first(self):
@@ -79,6 +80,7 @@ class Content(unittest.TestCase):
         expect = {
             "bin": (tarfile.DIRTYPE, 0o755), "bin/busybox": (tarfile.REGTYPE, 0o755),
             "dev": (tarfile.DIRTYPE, 0o755), "etc": (tarfile.DIRTYPE, 0o755),
+            "dev/console": (tarfile.CHRTYPE, 0o600), "dev/tty": (tarfile.CHRTYPE, 0o666),
             "etc/group": (tarfile.REGTYPE, 0o644), "etc/hostname": (tarfile.REGTYPE, 0o644),
             "etc/passwd": (tarfile.REGTYPE, 0o644), "proc": (tarfile.DIRTYPE, 0o755),
             "root": (tarfile.DIRTYPE, 0o755), "tmp": (tarfile.DIRTYPE, 0o1777),
@@ -95,6 +97,15 @@ class Content(unittest.TestCase):
         self.assertEqual(got["etc/group"][1], b"root:x:0:\n")
         self.assertEqual(got["etc/hostname"][1], b"kumiki\n")
         self.assertEqual({got["bin/" + a][0].linkname for a in rootfs.APPLETS}, {"busybox"})
+        # Linux's numbers: /dev/console is (5,1), /dev/tty (5,0).
+        self.assertEqual((got["dev/console"][0].devmajor, got["dev/console"][0].devminor), (5, 1))
+        self.assertEqual((got["dev/tty"][0].devmajor, got["dev/tty"][0].devminor), (5, 0))
+        self.assertNotIn(".kumiki/console", got)
+
+    def test_console_run(self):
+        got = members(archive(console=True))
+        self.assertEqual((got[".kumiki/console"][0].mode, got[".kumiki/console"][1]), (0o644, b""))
+        self.assertNotIn(".kumiki/stdin", got)
 
     def test_run_files(self):
         got = members(archive(argv=["./prog", "", "a b", "\u00e9"], env=["A=1", "B=", "C=x=y"],
@@ -134,6 +145,7 @@ class Content(unittest.TestCase):
                                  input=archive(), capture_output=True, check=True).stdout.decode()
         self.assertIn("drwxrwxrwt 0/0               0 2024-01-01 00:00:00 tmp/", listing)
         self.assertIn("lrwxrwxrwx 0/0               0 2024-01-01 00:00:00 bin/sh -> busybox", listing)
+        self.assertIn("crw------- 0/0             5,1 2024-01-01 00:00:00 dev/console", listing)
 
     def test_applets_exist_in_busybox(self):
         listed = subprocess.run([BUSYBOX, "--list"], capture_output=True, check=True, text=True).stdout.split()
@@ -154,6 +166,9 @@ class BadInputs(unittest.TestCase):
 
     def test_nul_in_argument(self):
         self.refused("contains a NUL", argv=["p", "a\0b"])
+
+    def test_console_has_no_stdin(self):
+        self.refused("no stdin file", console=True, stdin=b"x")
 
     def test_relative_cwd(self):
         self.refused("not an absolute path", cwd="tmp")
