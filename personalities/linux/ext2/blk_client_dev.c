@@ -95,7 +95,7 @@ static const struct lx_blockdev_ops mounted_ops = {
 };
 
 int ext2_mount_blk(kidl_cptr_t endpoint, void *shared, size_t shared_size, const struct lx_path *at,
-                   uint64_t st_dev, bool readonly)
+                   uint64_t st_dev, const struct ext2_mount_opts *opts)
 {
     struct blk_client_dev *d = lx_calloc(1, sizeof(*d));
     if (!d)
@@ -107,10 +107,9 @@ int ext2_mount_blk(kidl_cptr_t endpoint, void *shared, size_t shared_size, const
         return err;
     }
     d->dev.ops = &mounted_ops;
-    struct ext2_mount_opts opts = { .readonly = readonly };
     struct lx_inode *root;
     bool ro;
-    if ((err = ext2_mount(&d->dev, st_dev, &opts, &root, &ro)) < 0) {
+    if ((err = ext2_mount(&d->dev, st_dev, opts, &root, &ro)) < 0) {
         lx_free(d); /* a refused mount does not close the device */
         return err;
     }

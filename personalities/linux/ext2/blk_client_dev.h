@@ -25,9 +25,12 @@ struct blk_client_dev {
  * or the region cannot hold one sector). */
 int blk_client_dev_init(struct blk_client_dev *d, kidl_cptr_t endpoint, void *shared, size_t shared_size);
 
+struct ext2_mount_opts;
+
 /* Mounts the ext2 file system on the driver's disk on the directory `at`
  * (NULL: as the root file system): the device lives in memory until the
- * file system is unmounted.  readonly asks for a read-only mount (ext2 may
- * also decide on one).  0, or -errno after a message saying why. */
+ * file system is unmounted.  opts (NULL: defaults) may ask for a read-only
+ * mount (ext2 may also decide on one) and set the caches' bounds.  0, or
+ * -errno after a message saying why. */
 int ext2_mount_blk(kidl_cptr_t endpoint, void *shared, size_t shared_size, const struct lx_path *at,
-                   uint64_t st_dev, bool readonly);
+                   uint64_t st_dev, const struct ext2_mount_opts *opts);

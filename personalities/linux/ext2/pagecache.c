@@ -224,11 +224,10 @@ written:
 
 /* ---- The cache -------------------------------------------------------------- */
 
-void ext2_pages_trim(struct ext2_fs *fs)
+/* Writes back and drops least recently used pages no mapping holds until
+ * at most target remain (or none can go). */
+static void trim_to(struct ext2_fs *fs, uint32_t target)
 {
-    if (fs->page_count < fs->page_limit)
-        return;
-    uint32_t target = fs->page_limit - fs->page_limit / 8;
     struct ext2_page *p = fs->lru.lru_prev;
     while (p != &fs->lru && fs->page_count > target) {
         struct ext2_page *prev = p->lru_prev;
@@ -243,6 +242,12 @@ void ext2_pages_trim(struct ext2_fs *fs)
     }
 }
 
+void ext2_pages_trim(struct ext2_fs *fs)
+{
+    if (fs->page_count >= fs->page_limit)
+        trim_to(fs, fs->page_limit - fs->page_limit / 8);
+}
+
 int ext2_page_get(struct ext2_inode *ei, uint64_t index, struct ext2_page **out)
 {
     struct ext2_fs *fs = ei->fs;
@@ -254,6 +259,12 @@ int ext2_page_get(struct ext2_inode *ei, uint64_t index, struct ext2_page **out)
     }
     ext2_pages_trim(fs);
     lx_frame_t f = frame_alloc();
+    if (!f) {
+        /* The frame pool is shared with the programs' memory: give back
+         * half of the cache before failing. */
+        trim_to(fs, fs->page_count / 2);
+        f = frame_alloc();
+    }
     if (!f)
         return -LX_ENOMEM;
     p = lx_calloc(1, sizeof(*p));

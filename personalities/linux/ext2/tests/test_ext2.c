@@ -491,10 +491,10 @@ static int mode_blk(const char *image, const char *tree)
     CHECK(kidl_loopback_bind(FAKE_ENDPOINT, blk_dispatch_any, &fake_server, 0) == 0);
     /* A disk that fails while the mount reads it: refused, nothing left behind. */
     fake.fail_reads = 3;
-    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), NULL, 0x802, false) == -LX_EIO);
+    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), NULL, 0x802, NULL) == -LX_EIO);
     CHECK(host_heap_live() == 0);
     fake.fail_reads = 0;
-    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), NULL, 0x802, false) == 0);
+    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), NULL, 0x802, NULL) == 0);
     root_ctx = (struct lx_lookup_ctx){ .cred = { 0, 0 } };
     CHECK(vfs_root(&root_ctx.root));
     root_ctx.start = root_ctx.root;
@@ -839,6 +839,22 @@ static void unit_caches(void)
     CHECK(st.pages <= 16 + 3 && st.idle_inodes <= 4 && st.cache_blocks <= 16);
 }
 
+static void unit_frames_tight(void)
+{
+    /* The frame pool runs dry (programs took it): the cache gives frames
+     * back instead of failing. */
+    static uint8_t a[120000];
+    fill_random(a, sizeof(a));
+    CHECK(harness_pwrite("tight", 0, a, sizeof(a), true) == 0);
+    vfs_sync_all();
+    host_frames_limit(frames_in_use() + 2);
+    uint8_t *data;
+    size_t len;
+    CHECK(harness_read_all("tight", &data, &len) == 0 && len == sizeof(a) && memcmp(data, a, len) == 0);
+    free(data);
+    host_frames_limit(HOST_FRAMES_MAX);
+}
+
 static void unit_io_errors(void)
 {
     /* A device that fails: errors come back, nothing crashes. */
@@ -866,6 +882,7 @@ static int mode_unit(const char *image)
     unit_holes_truncate();
     unit_mapping();
     unit_caches();
+    unit_frames_tight();
     unit_io_errors();
     harness_unmount();
     CHECK(harness_mount(image, NULL, NULL) == 0);
