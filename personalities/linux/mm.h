@@ -75,6 +75,10 @@ struct lx_mm {
     unsigned object_count, object_cap;
     uint64_t brk_start, brk;
     uint64_t pages_present;
+    /* Where the image's argument and environment strings are (execve
+     * sets them from lx_stack_strings, fork copies them): what
+     * /proc/<pid>/cmdline and environ read.  0: not known. */
+    uint64_t arg_start, arg_end, env_start, env_end;
 };
 
 /* Address space lifetime.  mm_create returns NULL when out of chunks or

@@ -99,3 +99,19 @@ int lx_stack_build(uint8_t *buf, size_t size, uint64_t top, const char *const *a
     *rsp = start;
     return 0;
 }
+
+void lx_stack_strings(uint64_t top, const char *execfn, const char *const *argv, unsigned argc,
+                      const char *const *envp, unsigned envc, uint64_t *arg_start, uint64_t *arg_end,
+                      uint64_t *env_start, uint64_t *env_end)
+{
+    /* As lx_stack_build pushes them: execfn at the top, below it the
+     * environment strings, below those the argument strings. */
+    uint64_t at = top - (strlen(execfn) + 1);
+    *env_end = at;
+    for (unsigned i = 0; i < envc; i++)
+        at -= strlen(envp[i]) + 1;
+    *env_start = *arg_end = at;
+    for (unsigned i = 0; i < argc; i++)
+        at -= strlen(argv[i]) + 1;
+    *arg_start = at;
+}

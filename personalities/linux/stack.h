@@ -30,3 +30,10 @@ struct lx_stack_info {
  * -E2BIG when it does not fit in size bytes. */
 int lx_stack_build(uint8_t *buf, size_t size, uint64_t top, const char *const *argv, unsigned argc,
                    const char *const *envp, unsigned envc, const struct lx_stack_info *info, uint64_t *rsp);
+/* Where lx_stack_build puts the argument strings [*arg_start, *arg_end)
+ * and the environment strings [*env_start, *env_end) for these arguments
+ * (the same top, execfn, argv and envp): /proc/<pid>/cmdline and environ
+ * read them there. */
+void lx_stack_strings(uint64_t top, const char *execfn, const char *const *argv, unsigned argc,
+                      const char *const *envp, unsigned envc, uint64_t *arg_start, uint64_t *arg_end,
+                      uint64_t *env_start, uint64_t *env_end);

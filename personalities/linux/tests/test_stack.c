@@ -78,6 +78,17 @@ int main(void)
     aux(rsp, 4, 2, LX_AT_HWCAP, &found);
     CHECK(found);
 
+    /* lx_stack_strings finds the strings where the builder put them: the
+     * arguments from argv[0] to the end of the last one (/proc/<pid>/cmdline),
+     * then the environment. */
+    uint64_t arg_start, arg_end, env_start, env_end;
+    lx_stack_strings(TOP, info.execfn, argv, 4, envp, 2, &arg_start, &arg_end, &env_start, &env_end);
+    CHECK(arg_start == word_at(rsp + 8));
+    CHECK(arg_end == env_start && env_start == word_at(rsp + 8 * 6));
+    CHECK(env_end == execfn);
+    CHECK(memcmp(string_at(arg_start), "/bin/prog\0one\0\0three words\0", arg_end - arg_start) == 0);
+    CHECK(arg_end - arg_start == 27 && env_end - env_start == 21);
+
     /* No arguments and no environment at all. */
     CHECK(lx_stack_build(buf, SIZE, TOP, NULL, 0, NULL, 0, &info, &rsp) == 0);
     CHECK(word_at(rsp) == 0 && word_at(rsp + 8) == 0 && word_at(rsp + 16) == 0);
