@@ -1,9 +1,11 @@
 /* personalities/linux/devices.c — see devices.h.  The memory devices
  * behave as drivers/char/mem.c does: null reads EOF and swallows writes,
- * zero reads zeros, full reads zeros and refuses writes with ENOSPC; all
- * three seek to 0 whatever is asked. */
+ * zero reads zeros, full reads zeros and refuses writes with ENOSPC;
+ * random and urandom read pseudo-random bytes (not cryptographic: see
+ * random_next); all of them seek to 0 whatever is asked. */
 #include "devices.h"
 
+#include "proc.h"
 #include "uio.h"
 
 static int64_t null_read(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos)
@@ -34,9 +36,62 @@ static int64_t memdev_lseek(struct lx_file *f, int64_t off, int whence)
     return 0;
 }
 
+/* /dev/random and /dev/urandom: NOT cryptographic.  A SplitMix64
+ * generator seeded from the clocks at its first use; writes are mixed in
+ * (as Linux credits written bytes to its pool, minus the accounting).
+ * Good for shuffling, seeds of hash tables, mktemp names; not for keys. */
+static uint64_t random_state;
+
+static uint64_t random_next(void)
+{
+    if (!random_state)
+        random_state = lx_realtime_ns() ^ (lx_now_ns() << 17) ^ 0x9e3779b97f4a7c15ull;
+    uint64_t z = (random_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static int64_t random_read(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos)
+{
+    int64_t total = 0;
+    while (u->resid) {
+        uint64_t word = random_next();
+        size_t n = u->resid < sizeof(word) ? u->resid : sizeof(word);
+        int64_t moved = uio_copy_out(u, &word, n);
+        if (moved < 0)
+            return total ? total : moved;
+        total += moved;
+        if ((size_t)moved < n)
+            break;
+    }
+    return total;
+}
+
+static int64_t random_write(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos)
+{
+    int64_t total = 0;
+    while (u->resid) {
+        uint8_t chunk[64];
+        size_t n = u->resid < sizeof(chunk) ? u->resid : sizeof(chunk);
+        int64_t moved = uio_copy_in(u, chunk, n);
+        if (moved < 0)
+            return total ? total : moved;
+        for (int64_t i = 0; i < moved; i++)
+            random_state = (random_state ^ chunk[i]) * 0x100000001b3ull;
+        total += moved;
+        if ((size_t)moved < n)
+            break;
+    }
+    return total;
+}
+
 static const struct lx_file_ops null_ops = { .read = null_read, .write = null_write, .lseek = memdev_lseek };
 static const struct lx_file_ops zero_ops = { .read = zero_read, .write = null_write, .lseek = memdev_lseek };
 static const struct lx_file_ops full_ops = { .read = zero_read, .write = full_write, .lseek = memdev_lseek };
+static const struct lx_file_ops random_ops = { .read = random_read,
+                                               .write = random_write,
+                                               .lseek = memdev_lseek };
 
 struct chrdev {
     uint64_t rdev;
@@ -47,9 +102,9 @@ static struct chrdev chrdevs[LX_MAX_CHRDEVS];
 static unsigned chrdev_count;
 
 static const struct chrdev builtin[] = {
-    { 0x103, &null_ops }, /* lx_makedev(1, 3) */
-    { 0x105, &zero_ops },
-    { 0x107, &full_ops },
+    { 0x103, &null_ops },                                                 /* lx_makedev(1, 3) */
+    { 0x105, &zero_ops },   { 0x107, &full_ops }, { 0x108, &random_ops }, /* random */
+    { 0x109, &random_ops },                                               /* urandom */
 };
 
 const struct lx_file_ops *chrdev_ops(uint64_t rdev)

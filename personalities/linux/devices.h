@@ -1,7 +1,9 @@
 /* personalities/linux/devices.h — character devices by number: opening a
- * device node (memfs now, devfs in part 2) gives a file with the
+ * device node (on devfs, or on any file system) gives a file with the
  * operations registered for its st_rdev.  Built in: /dev/null (1,3),
- * /dev/zero (1,5), /dev/full (1,7).  Others (the console tty) register. */
+ * /dev/zero (1,5), /dev/full (1,7), /dev/random (1,8) and /dev/urandom
+ * (1,9), the last two NOT cryptographic.  Others (the console tty)
+ * register. */
 #pragma once
 
 #include "file.h"

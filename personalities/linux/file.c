@@ -35,7 +35,31 @@ void file_put(struct lx_file *f)
     if (f->ops->release)
         f->ops->release(f);
     path_put(&f->path);
+    if (f->name_dir.inode)
+        path_put(&f->name_dir);
+    lx_free(f->name);
     lx_free(f);
+}
+
+void file_set_name(struct lx_file *f, const struct lx_path *dir, const char *name, size_t len)
+{
+    char *copy = lx_malloc(len + 1);
+    if (!copy)
+        return; /* unnamed: /proc/<pid>/fd shows less, nothing breaks */
+    memcpy(copy, name, len);
+    copy[len] = '\0';
+    if (f->name_dir.inode)
+        path_put(&f->name_dir);
+    lx_free(f->name);
+    f->name = copy;
+    f->name_dir = *dir;
+    path_get(&f->name_dir);
+}
+
+void file_copy_name(struct lx_file *to, const struct lx_file *from)
+{
+    if (from->name && from->name_dir.inode)
+        file_set_name(to, &from->name_dir, from->name, strlen(from->name));
 }
 
 int64_t file_lseek_generic(struct lx_file *f, int64_t off, int whence)
@@ -146,6 +170,12 @@ const struct lx_file_ops lx_path_file_ops = {
  * One superblock and one mount that no path reaches; an inode lives as
  * long as its file. */
 
+struct anon_inode {
+    struct lx_inode vfs; /* first: an lx_inode * of the anonymous mount is an anon_inode * */
+    anon_reopen_fn reopen;
+    void *reopen_priv;
+};
+
 static void anon_release(struct lx_inode *ino)
 {
     lx_free(ino);
@@ -178,9 +208,10 @@ static uint64_t anon_next_ino = 1;
 
 struct lx_inode *anon_inode_new(uint32_t mode, const struct lx_cred *owner)
 {
-    struct lx_inode *ino = lx_calloc(1, sizeof(*ino));
-    if (!ino)
+    struct anon_inode *a = lx_calloc(1, sizeof(*a));
+    if (!a)
         return NULL;
+    struct lx_inode *ino = &a->vfs;
     ino->refs = 1;
     ino->mode = mode;
     ino->uid = owner->uid;
@@ -198,4 +229,24 @@ void anon_path(struct lx_inode *ino, struct lx_path *out)
 {
     out->mnt = &anon_mount;
     out->inode = ino;
+}
+
+bool inode_is_anon(const struct lx_inode *ino)
+{
+    return ino->sb == &anon_sb;
+}
+
+void anon_inode_set_reopen(struct lx_inode *ino, anon_reopen_fn fn, void *priv)
+{
+    struct anon_inode *a = (struct anon_inode *)ino;
+    a->reopen = fn;
+    a->reopen_priv = priv;
+}
+
+int anon_inode_reopen(struct lx_inode *ino, unsigned flags, struct lx_file **out)
+{
+    struct anon_inode *a = (struct anon_inode *)ino;
+    if (!inode_is_anon(ino) || !a->reopen)
+        return -LX_ENXIO;
+    return a->reopen(ino, a->reopen_priv, flags, out);
 }

@@ -54,6 +54,12 @@ struct lx_file {
     struct lx_path path; /* every file has an inode (pipes an anonymous one) */
     const struct lx_file_ops *ops;
     void *priv; /* the kind's own state */
+    /* The name it was opened by, for /proc/<pid>/fd/N (there is no dentry
+     * cache to ask): the directory it was found in (held) and its name
+     * there (heap).  None for directories (named by climbing `..`) and
+     * anonymous files.  A later rename is not seen. */
+    struct lx_path name_dir;
+    char *name;
 };
 
 /* A description of path (a reference is taken) with ops; NULL when out of
@@ -62,6 +68,11 @@ struct lx_file *file_new(const struct lx_path *path, const struct lx_file_ops *o
                          unsigned flags, void *priv);
 void file_get(struct lx_file *f);
 void file_put(struct lx_file *f); /* NULL allowed */
+/* Records the name of a file just opened: found in dir (a reference is
+ * taken) as name[0..len).  Out of memory leaves the file unnamed. */
+void file_set_name(struct lx_file *f, const struct lx_path *dir, const char *name, size_t len);
+/* `to` gets the name `from` has (reopening through /proc/<pid>/fd/N). */
+void file_copy_name(struct lx_file *to, const struct lx_file *from);
 static inline struct lx_inode *file_inode(const struct lx_file *f)
 {
     return f->path.inode;
@@ -81,3 +92,11 @@ int64_t file_lseek_generic(struct lx_file *f, int64_t off, int whence);
 struct lx_inode *anon_inode_new(uint32_t mode, const struct lx_cred *owner);
 /* A path for such an inode (the anonymous mount, no name). */
 void anon_path(struct lx_inode *ino, struct lx_path *out);
+bool inode_is_anon(const struct lx_inode *ino);
+/* Opening an anonymous inode again, through /proc/<pid>/fd/N: the kind
+ * that made it says how (a pipe opens a new end of itself); without a
+ * reopen function (or with fn NULL again, once the pipe is gone) the open
+ * fails with ENXIO.  flags are open(2)'s. */
+typedef int (*anon_reopen_fn)(struct lx_inode *ino, void *priv, unsigned flags, struct lx_file **out);
+void anon_inode_set_reopen(struct lx_inode *ino, anon_reopen_fn fn, void *priv);
+int anon_inode_reopen(struct lx_inode *ino, unsigned flags, struct lx_file **out);

@@ -159,8 +159,38 @@ struct lx_statfs {
     int64_t f_spare[4];
 };
 _Static_assert(sizeof(struct lx_statfs) == 120, "struct statfs is 120 bytes on x86_64");
-enum { LX_ST_RDONLY = 1, LX_ST_VALID = 0x20 };
-#define LX_TMPFS_MAGIC 0x01021994
+enum { LX_ST_RDONLY = 1, LX_ST_NOSUID = 2, LX_ST_NODEV = 4, LX_ST_NOEXEC = 8, LX_ST_VALID = 0x20 };
+#define LX_TMPFS_MAGIC      0x01021994
+#define LX_PROC_SUPER_MAGIC 0x9fa0
+
+/* mount(2) flags. */
+enum {
+    LX_MS_RDONLY = 1,
+    LX_MS_NOSUID = 2,
+    LX_MS_NODEV = 4,
+    LX_MS_NOEXEC = 8,
+    LX_MS_SYNCHRONOUS = 16,
+    LX_MS_REMOUNT = 32,
+    LX_MS_MANDLOCK = 64,
+    LX_MS_DIRSYNC = 128,
+    LX_MS_NOSYMFOLLOW = 256,
+    LX_MS_NOATIME = 1024,
+    LX_MS_NODIRATIME = 2048,
+    LX_MS_BIND = 4096,
+    LX_MS_MOVE = 8192,
+    LX_MS_REC = 16384,
+    LX_MS_SILENT = 32768,
+    LX_MS_UNBINDABLE = 1 << 17,
+    LX_MS_PRIVATE = 1 << 18,
+    LX_MS_SLAVE = 1 << 19,
+    LX_MS_SHARED = 1 << 20,
+    LX_MS_RELATIME = 1 << 21,
+};
+#define LX_MS_NOUSER  0x80000000ul
+#define LX_MS_MGC_VAL 0xc0ed0000ul /* old programs' magic in the high half */
+#define LX_MS_MGC_MSK 0xffff0000ul
+/* umount2(2) flags. */
+enum { LX_MNT_FORCE = 1, LX_MNT_DETACH = 2, LX_MNT_EXPIRE = 4, LX_UMOUNT_NOFOLLOW = 8 };
 
 /* Device numbers as st_rdev/st_dev encode them (new_encode_dev). */
 static inline uint64_t lx_makedev(uint32_t major, uint32_t minor)

@@ -1,7 +1,8 @@
 /* personalities/linux/fsinfo.c — a process's root, cwd and umask, and
- * getcwd: the name of the cwd is found the Unix way, by climbing `..` and
- * looking for the child's inode number among the parent's entries (there
- * is no dentry cache to remember names). */
+ * getcwd: the name of the cwd (or of any directory: vfs_dir_name) is
+ * found the Unix way, by climbing `..` and looking for the child's inode
+ * number among the parent's entries (there is no dentry cache to remember
+ * names). */
 #include "heap.h"
 #include "vfs.h"
 #include <kumiki/user.h>
@@ -107,6 +108,11 @@ static int prepend(char *buf, size_t *start, const char *name, size_t len)
 
 int vfs_getcwd(const struct lx_fsinfo *fs, char *out, size_t size)
 {
+    return vfs_dir_name(&fs->root, &fs->cwd, out, size);
+}
+
+int vfs_dir_name(const struct lx_path *root, const struct lx_path *dir, char *out, size_t size)
+{
     char *buf = lx_malloc(LX_PATH_MAX);
     struct name_search *s = lx_malloc(sizeof(*s));
     if (!buf || !s) {
@@ -115,10 +121,10 @@ int vfs_getcwd(const struct lx_fsinfo *fs, char *out, size_t size)
         return -LX_ENOMEM;
     }
     size_t start = LX_PATH_MAX;
-    struct lx_path cur = fs->cwd;
+    struct lx_path cur = *dir;
     path_get(&cur);
     int err = cur.inode->nlink == 0 ? -LX_ENOENT : 0;
-    while (err == 0 && !path_equal(&cur, &fs->root)) {
+    while (err == 0 && !path_equal(&cur, root)) {
         struct lx_mount *m = cur.mnt;
         if (cur.inode == m->root) {
             if (!m->parent)

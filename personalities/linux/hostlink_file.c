@@ -45,6 +45,18 @@ static const struct lx_file_ops hostlink_file_ops = {
     .poll = hostlink_file_poll,
 };
 
+/* /proc/<pid>/fd/N of a host stream (/dev/stdout): the stream again,
+ * for writing only. */
+static int hostlink_reopen(struct lx_inode *ino, void *priv, unsigned flags, struct lx_file **out)
+{
+    if ((flags & LX_O_ACCMODE) != LX_O_WRONLY)
+        return -LX_ENXIO;
+    struct lx_path path;
+    anon_path(ino, &path);
+    *out = file_new(&path, &hostlink_file_ops, LX_FMODE_WRITE, LX_O_WRONLY, priv);
+    return *out ? 0 : -LX_ENOMEM;
+}
+
 struct lx_file *hostlink_file_open(int stream)
 {
     if (stream != HOSTLINK_STDOUT && stream != HOSTLINK_STDERR)
@@ -57,6 +69,7 @@ struct lx_file *hostlink_file_open(int stream)
     anon_path(ino, &path);
     struct lx_file *f =
         file_new(&path, &hostlink_file_ops, LX_FMODE_WRITE, LX_O_WRONLY, (void *)(uintptr_t)stream);
+    anon_inode_set_reopen(ino, hostlink_reopen, (void *)(uintptr_t)stream);
     inode_put(ino);
     return f;
 }

@@ -628,6 +628,20 @@ static void memfs_statfs(struct lx_superblock *sb, struct lx_statfs *out)
     out->f_flags = LX_ST_VALID;
 }
 
+/* References from outside: every node's refs, less those the tree holds
+ * itself (each directory's on its parent) and the mount's on the root. */
+static bool memfs_busy(struct lx_superblock *sb)
+{
+    struct memfs *fs = sb->fs;
+    uint64_t refs = 0, own = 1;
+    for (struct memfs_node *n = fs->all; n; n = n->all_next) {
+        refs += n->vfs.refs;
+        if (inode_is_dir(&n->vfs) && n->parent != n)
+            own++;
+    }
+    return refs > own;
+}
+
 static const struct lx_inode_ops memfs_ops = {
     .lookup = memfs_lookup,
     .parent = memfs_parent,
@@ -646,6 +660,7 @@ static const struct lx_inode_ops memfs_ops = {
 
 static const struct lx_super_ops memfs_super_ops = {
     .statfs = memfs_statfs,
+    .busy = memfs_busy,
     .kill = memfs_kill,
 };
 

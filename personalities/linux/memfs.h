@@ -1,8 +1,8 @@
 /* personalities/linux/memfs.h — an in-memory file system (like tmpfs):
  * regular files, directories, symbolic links and device nodes, with file
  * data in page-cache frames of the frame pool (frames.h), so that a
- * mapping of a file shares its pages.  The root file system of part 1 is
- * one (loaded from the boot archive); /tmp lives in it.
+ * mapping of a file shares its pages.  The root file system loaded from
+ * the boot archive is one, and so is every tmpfs and devtmpfs (tmpfs.h).
  *
  * Limits: MEMFS_MAX_FILE_SIZE per file (EFBIG beyond), MEMFS_MAX_INODES
  * inodes (ENOSPC), frames while the pool lasts (ENOSPC). */

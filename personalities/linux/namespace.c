@@ -366,8 +366,10 @@ int vfs_readlink(const struct lx_lookup_ctx *c, const char *path, char *buf, siz
     if (err < 0)
         return err;
     struct lx_inode *ino = p.inode;
-    if (!inode_is_link(ino) || !ino->ops->readlink)
+    if (!inode_is_link(ino) || (!ino->ops->readlink && !ino->ops->get_link))
         err = path[0] ? -LX_EINVAL : -LX_ENOENT;
+    else if (ino->ops->get_link)
+        err = ino->ops->get_link(ino, c, buf, size, NULL);
     else
         err = ino->ops->readlink(ino, buf, size);
     if (err > 0 && (size_t)err > size)

@@ -7,6 +7,7 @@
 #include "file.h"
 #include "proc.h"
 #include "walk.h"
+#include <kumiki/user.h>
 
 /* Permission bits an open needs (Linux's ACC_MODE; access mode 3 needs
  * both and allows neither read nor write: ioctl-only opens). */
@@ -67,6 +68,9 @@ static int open_inode(const struct lx_cred *c, const struct lx_path *p, unsigned
     int mask = open_access(flags);
     if (inode_is_link(ino))
         return -LX_ELOOP;
+    bool device = (ino->mode & LX_S_IFMT) == LX_S_IFCHR || (ino->mode & LX_S_IFMT) == LX_S_IFBLK;
+    if (device && p->mnt && (p->mnt->flags & LX_MNT_NODEV))
+        return -LX_EACCES;
     if (inode_is_dir(ino) && (mask & LX_W_OK))
         return -LX_EISDIR;
     if ((mask & LX_W_OK) && (inode_is_reg(ino) || inode_is_dir(ino))) {
@@ -81,6 +85,8 @@ static int open_inode(const struct lx_cred *c, const struct lx_path *p, unsigned
     }
     if ((flags & LX_O_NOATIME) && c->uid != 0 && c->uid != ino->uid)
         return -LX_EPERM;
+    if (inode_is_anon(ino) && !device)
+        return anon_inode_reopen(ino, flags, out); /* a pipe through /proc/<pid>/fd/N */
     const struct lx_file_ops *ops;
     unsigned fmode = open_fmode(flags);
     int err = open_kind(ino, &ops, &fmode);
@@ -109,11 +115,45 @@ int vfs_open_path(const struct lx_cred *c, const struct lx_path *p, unsigned fla
     return open_inode(c, p, flags, false, out);
 }
 
+/* A file just opened at the end of walk w gets the name it was found by
+ * (file.h): directories need none, a magic link's file has the name of
+ * the open file it came from. */
+static void name_file(struct lx_file *f, const struct walk *w)
+{
+    if (inode_is_dir(file_inode(f)))
+        return;
+    if (w->jumped) {
+        if (w->jump_file)
+            file_copy_name(f, w->jump_file);
+    } else if (w->last_type == WALK_LAST_NORM) {
+        file_set_name(f, &w->dir, w->last, w->last_len);
+    }
+}
+
+/* open_inode for the file walk w ended on. */
+static int open_walked(const struct lx_cred *c, struct walk *w, const struct lx_path *p, unsigned flags,
+                       bool created, struct lx_file **out)
+{
+    int err = open_inode(c, p, flags, created, out);
+    if (err == 0)
+        name_file(*out, w);
+    return err;
+}
+
 /* O_CREAT: the walk is at the parent of the last component. */
 static int open_create(const struct lx_lookup_ctx *c, struct walk *w, unsigned flags, uint32_t mode,
                        struct lx_file **out)
 {
     for (;;) {
+        if (w->jumped && w->last_type == WALK_LAST_ROOT) {
+            /* A magic link (/dev/stdout, /proc/self/fd/1) leads to a file
+             * that exists: O_CREAT opens it. */
+            if (flags & LX_O_EXCL)
+                return -LX_EEXIST;
+            if (inode_is_dir(w->dir.inode))
+                return -LX_EISDIR;
+            return open_walked(&c->cred, w, &w->dir, flags, false, out);
+        }
         if (w->last_type != WALK_LAST_NORM || w->trailing_slash)
             return -LX_EISDIR;
         struct lx_path found;
@@ -137,7 +177,8 @@ static int open_create(const struct lx_lookup_ctx *c, struct walk *w, unsigned f
                     return err;
                 continue;
             }
-            err = inode_is_dir(found.inode) ? -LX_EISDIR : open_inode(&c->cred, &found, flags, false, out);
+            err =
+                inode_is_dir(found.inode) ? -LX_EISDIR : open_walked(&c->cred, w, &found, flags, false, out);
             path_put(&found);
             return err;
         }
@@ -152,7 +193,7 @@ static int open_create(const struct lx_lookup_ctx *c, struct walk *w, unsigned f
         if (err < 0)
             return err;
         struct lx_path p = { w->dir.mnt, made };
-        err = open_inode(&c->cred, &p, flags, true, out);
+        err = open_walked(&c->cred, w, &p, flags, true, out);
         inode_put(made);
         return err;
     }
@@ -168,43 +209,90 @@ int vfs_open(const struct lx_lookup_ctx *c, const char *path, unsigned flags, ui
         return -LX_EINVAL;
     if (flags & LX_O_PATH)
         flags &= LX_O_DIRECTORY | LX_O_NOFOLLOW | LX_O_PATH;
-    int err;
-    if (!(flags & LX_O_CREAT)) {
+    struct walk w;
+    int err = walk_parent(&w, c, path);
+    if (err == 0 && !(flags & LX_O_CREAT)) {
         unsigned lookup = (flags & LX_O_NOFOLLOW ? 0 : LX_LOOKUP_FOLLOW) |
                           (flags & LX_O_DIRECTORY ? LX_LOOKUP_DIRECTORY : 0);
         struct lx_path p;
-        err = vfs_lookup(c, path, lookup, &p);
-        if (err < 0)
-            return err;
-        err = open_inode(&c->cred, &p, flags, false, out);
-        path_put(&p);
-        return err;
-    }
-    struct walk w;
-    err = walk_parent(&w, c, path);
-    if (err == 0)
+        err = walk_last(&w, lookup, &p);
+        if (err == 0) {
+            err = open_walked(&c->cred, &w, &p, flags, false, out);
+            path_put(&p);
+        }
+    } else if (err == 0) {
         err = open_create(c, &w, flags, mode & ~umask, out);
+    }
+    walk_end(&w);
+    return err;
+}
+
+/* The absolute name of the file walk w ended on ("" when it has none or
+ * it does not fit). */
+static void walked_name(struct walk *w, char *name, size_t size)
+{
+    name[0] = '\0';
+    const char *last = w->last;
+    size_t last_len = w->last_len;
+    const struct lx_path *dir = &w->dir;
+    if (w->jumped) {
+        /* Through /proc/<pid>/fd/N or exe: the name of the file it named. */
+        if (!w->jump_file || !w->jump_file->name)
+            return;
+        dir = &w->jump_file->name_dir;
+        last = w->jump_file->name;
+        last_len = strlen(last);
+    } else if (w->last_type != WALK_LAST_NORM) {
+        return;
+    }
+    int n = vfs_dir_name(&w->c->root, dir, name, size);
+    if (n <= 0) {
+        name[0] = '\0';
+        return;
+    }
+    size_t used = (size_t)n - 1;
+    if (used == 1)
+        used = 0; /* "/" + name: no second slash */
+    if (used + 1 + last_len + 1 > size) {
+        name[0] = '\0';
+        return;
+    }
+    name[used] = '/';
+    memcpy(name + used + 1, last, last_len);
+    name[used + 1 + last_len] = '\0';
+}
+
+int vfs_open_exec_named(struct lx_proc *p, const char *path, struct lx_inode **out, char *name, size_t size)
+{
+    struct lx_lookup_ctx c = {
+        .cred = { p->euid, p->egid }, .root = p->fs->root, .start = p->fs->cwd, .proc = p
+    };
+    struct walk w;
+    struct lx_path found = { NULL, NULL };
+    int err = walk_parent(&w, &c, path);
+    if (err == 0)
+        err = walk_last(&w, LX_LOOKUP_FOLLOW, &found);
+    if (err == 0 && !inode_is_reg(found.inode))
+        err = -LX_EACCES;
+    else if (err == 0 && (found.mnt->flags & LX_MNT_NOEXEC))
+        err = -LX_EACCES;
+    else if (err == 0)
+        err = inode_permission(&c.cred, found.inode, LX_X_OK);
+    if (err == 0) {
+        *out = found.inode;
+        inode_get(*out);
+        if (name && size)
+            walked_name(&w, name, size);
+    }
+    if (found.inode)
+        path_put(&found);
     walk_end(&w);
     return err;
 }
 
 int vfs_open_exec(struct lx_proc *p, const char *path, struct lx_inode **out)
 {
-    struct lx_lookup_ctx c = { .cred = { p->euid, p->egid }, .root = p->fs->root, .start = p->fs->cwd };
-    struct lx_path found;
-    int err = vfs_lookup(&c, path, LX_LOOKUP_FOLLOW, &found);
-    if (err < 0)
-        return err;
-    if (!inode_is_reg(found.inode))
-        err = -LX_EACCES;
-    else
-        err = inode_permission(&c.cred, found.inode, LX_X_OK);
-    if (err == 0) {
-        *out = found.inode;
-        inode_get(*out);
-    }
-    path_put(&found);
-    return err;
+    return vfs_open_exec_named(p, path, out, NULL, 0);
 }
 
 struct lx_file *vfs_open_kernel(const char *path, unsigned flags)

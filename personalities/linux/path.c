@@ -4,6 +4,7 @@
  * slashes, and the errors Linux gives on the way. */
 #include "walk.h"
 
+#include "file.h"
 #include "heap.h"
 #include <kumiki/user.h>
 
@@ -65,8 +66,16 @@ static int walk_child(struct walk *w, const char *name, size_t len, bool cross, 
     return 0;
 }
 
+static void walk_forget_jump(struct walk *w)
+{
+    w->jumped = false;
+    file_put(w->jump_file);
+    w->jump_file = NULL;
+}
+
 /* Splices the target of `link` in front of `rest`; returns the new path
- * string (in one of the walker's buffers) or an error through *err. */
+ * string (in one of the walker's buffers) or an error through *err.  A
+ * magic link moves w->dir to its file instead and returns rest. */
 static const char *walk_splice(struct walk *w, struct lx_inode *link, const char *rest, int *err)
 {
     if (++w->links > LX_MAXSYMLINKS) {
@@ -79,11 +88,24 @@ static const char *walk_splice(struct walk *w, struct lx_inode *link, const char
         return NULL;
     }
     char *dst = w->buf[next];
-    if (!link->ops->readlink) {
+    int n;
+    if (link->ops->get_link) {
+        struct lx_link_jump jump = { { NULL, NULL }, NULL };
+        n = link->ops->get_link(link, w->c, dst, LX_PATH_MAX, &jump);
+        if (n >= 0 && jump.path.inode) {
+            path_replace(&w->dir, &jump.path);
+            path_put(&jump.path);
+            walk_forget_jump(w);
+            w->jumped = true;
+            w->jump_file = jump.file;
+            return rest;
+        }
+    } else if (link->ops->readlink) {
+        n = link->ops->readlink(link, dst, LX_PATH_MAX);
+    } else {
         *err = -LX_EINVAL;
         return NULL;
     }
-    int n = link->ops->readlink(link, dst, LX_PATH_MAX);
     if (n < 0) {
         *err = n;
         return NULL;
@@ -118,6 +140,7 @@ static int walk_components(struct walk *w, const char *p)
             w->trailing_slash = false;
             return 0;
         }
+        walk_forget_jump(w); /* a name follows: the walk goes past any jump */
         int err = walk_dir_ok(w);
         if (err < 0)
             return err;
@@ -253,6 +276,7 @@ int walk_last(struct walk *w, unsigned flags, struct lx_path *out)
 
 void walk_end(struct walk *w)
 {
+    walk_forget_jump(w);
     path_put(&w->dir);
     lx_free(w->buf[0]);
     lx_free(w->buf[1]);

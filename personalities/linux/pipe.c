@@ -180,9 +180,18 @@ static void pipe_release(struct lx_file *f)
     lx_wake(&p->readq);
     lx_wake(&p->writeq);
     if (p->readers == 0 && p->writers == 0) {
+        /* The inode may outlive the pipe (an O_PATH descriptor of
+         * /proc/<pid>/fd/N): it can no longer be opened. */
+        anon_inode_set_reopen(file_inode(f), NULL, NULL);
         pipe_ring_free(&p->ring);
         lx_free(p);
     }
+}
+
+/* A FIFO opened for reading and writing sees both ends' events. */
+static unsigned pipe_poll_both(struct lx_file *f, struct lx_thread *t)
+{
+    return pipe_poll_read(f, t) | pipe_poll_write(f, t);
 }
 
 static const struct lx_file_ops pipe_read_ops = {
@@ -200,9 +209,45 @@ static const struct lx_file_ops pipe_write_ops = {
     .release = pipe_release,
 };
 
+static const struct lx_file_ops pipe_both_ops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .poll = pipe_poll_both,
+    .ioctl = pipe_ioctl,
+    .release = pipe_release,
+};
+
 bool file_is_pipe(const struct lx_file *f)
 {
-    return f->ops == &pipe_read_ops || f->ops == &pipe_write_ops;
+    return f->ops == &pipe_read_ops || f->ops == &pipe_write_ops || f->ops == &pipe_both_ops;
+}
+
+/* Opening /proc/<pid>/fd/N of a pipe: a new end of the same pipe, as
+ * Linux opens the pipe's inode as a FIFO.  Unlike a FIFO's open, it never
+ * waits for the other end. */
+static int pipe_reopen(struct lx_inode *ino, void *priv, unsigned flags, struct lx_file **out)
+{
+    struct lx_pipe *p = priv;
+    unsigned acc = flags & LX_O_ACCMODE;
+    const struct lx_file_ops *ops;
+    unsigned fmode;
+    switch (acc) {
+    case LX_O_RDONLY: ops = &pipe_read_ops, fmode = LX_FMODE_READ; break;
+    case LX_O_WRONLY: ops = &pipe_write_ops, fmode = LX_FMODE_WRITE; break;
+    case LX_O_RDWR: ops = &pipe_both_ops, fmode = LX_FMODE_READ | LX_FMODE_WRITE; break;
+    default: return -LX_EINVAL;
+    }
+    struct lx_path path;
+    anon_path(ino, &path);
+    struct lx_file *f = file_new(&path, ops, fmode, acc | (flags & (LX_O_NONBLOCK | LX_O_DIRECT)), p);
+    if (!f)
+        return -LX_ENOMEM;
+    if (fmode & LX_FMODE_READ)
+        p->readers++;
+    if (fmode & LX_FMODE_WRITE)
+        p->writers++;
+    *out = f;
+    return 0;
 }
 
 int pipe_create(const struct lx_cred *owner, unsigned flags, struct lx_file **read_end,
@@ -221,6 +266,7 @@ int pipe_create(const struct lx_cred *owner, unsigned flags, struct lx_file **re
     unsigned kept = flags & (LX_O_NONBLOCK | LX_O_DIRECT);
     *read_end = file_new(&path, &pipe_read_ops, LX_FMODE_READ, LX_O_RDONLY | kept, p);
     *write_end = file_new(&path, &pipe_write_ops, LX_FMODE_WRITE, LX_O_WRONLY | kept, p);
+    anon_inode_set_reopen(ino, pipe_reopen, p);
     inode_put(ino); /* the files hold it now */
     if (*read_end)
         p->readers = 1;

@@ -5,7 +5,12 @@
  * in the tree it builds, nothing else.  Directories that entries need but
  * the archive has not (yet) listed are made with mode 0755 and remembered
  * as implicit, so that the archive's own entry for one, coming later,
- * sets its attributes instead of counting as a duplicate. */
+ * sets its attributes instead of counting as a duplicate.
+ *
+ * At boot the tree is loaded with a tmpfs already mounted on /tmp: the
+ * loader crosses mount points as a path walk does, so the archive's tmp/
+ * entries land in the tmpfs, and the roots of mounted file systems count
+ * as implicit directories (the archive's "tmp/" entry gives its mode). */
 #include "rootfs.h"
 
 #include "heap.h"
@@ -50,6 +55,19 @@ static int implicit_add(struct loader *l, struct lx_inode *dir)
     return 0;
 }
 
+/* What is seen at ino: the root of the file system mounted on it, if any
+ * (the reference moves to the returned inode). */
+static struct lx_inode *cross_mounts(struct lx_inode *ino)
+{
+    while (ino->mounted) {
+        struct lx_inode *root = ino->mounted->root;
+        inode_get(root);
+        inode_put(ino);
+        ino = root;
+    }
+    return ino;
+}
+
 /* The inode at path[0..len) (components separated by single '/', as tar.c
  * normalizes them), ref'd; with make, missing directories are created. */
 static int resolve(struct loader *l, const char *path, size_t len, bool make, struct lx_inode **out,
@@ -80,7 +98,7 @@ static int resolve(struct loader *l, const char *path, size_t len, bool make, st
             *why = err == -LX_ENOENT ? "a hard link to a missing entry" : "out of memory";
             return err;
         }
-        cur = next;
+        cur = cross_mounts(next);
         i++; /* the '/' */
     }
     *out = cur;
@@ -182,6 +200,7 @@ static int load_entry(void *ctx, const struct tar_entry *e, struct tar_error *er
     }
     struct lx_inode *existing;
     if (dir->ops->lookup(dir, e->path + base, len - base, &existing) == 0) {
+        existing = cross_mounts(existing);
         bool ok = e->type == TAR_DIR && inode_is_dir(existing) && implicit_take(l, existing);
         if (ok)
             set_attributes(existing, e);
@@ -205,76 +224,82 @@ void rootfs_free(struct lx_inode *root)
     sb->ops->kill(sb);
 }
 
+/* Loads the archive into the tree under l->root (already holding what
+ * l->implicit lists). */
+static int load(struct loader *l, const void *archive, size_t size, struct tar_error *err)
+{
+    struct tar_scratch *scratch = lx_malloc(sizeof(*scratch));
+    int r = -LX_ENOMEM;
+    if (!scratch)
+        tar_fail(err, 0, NULL, "out of memory");
+    else
+        r = tar_walk(archive, size, scratch, load_entry, l, err);
+    lx_free(scratch);
+    lx_free(l->implicit);
+    l->implicit = NULL;
+    return r;
+}
+
 int rootfs_load_tar(const void *archive, size_t size, struct lx_inode **root, struct tar_error *err)
 {
     struct loader l = { 0 };
-    struct tar_scratch *scratch = lx_malloc(sizeof(*scratch));
     l.root = memfs_create(lx_makedev(0, 32));
-    int r = -LX_ENOMEM;
-    if (!scratch || !l.root)
+    if (!l.root) {
         tar_fail(err, 0, NULL, "out of memory");
-    else
-        r = tar_walk(archive, size, scratch, load_entry, &l, err);
-    lx_free(scratch);
-    lx_free(l.implicit);
-    if (r < 0 && l.root)
+        return -LX_ENOMEM;
+    }
+    int r = load(&l, archive, size, err);
+    if (r < 0)
         rootfs_free(l.root);
-    if (r == 0)
+    else
         *root = l.root;
     return r;
 }
 
-/* Makes path in dir unless something has that name. */
-static int ensure(struct lx_inode *dir, const char *name, uint32_t mode, uint64_t rdev)
+int rootfs_load_into(struct lx_inode *root, const void *archive, size_t size, struct tar_error *err)
 {
-    struct lx_inode *ino;
-    if (dir->ops->lookup(dir, name, strlen(name), &ino) == 0) {
-        inode_put(ino);
-        return 0;
-    }
-    int err = dir->ops->create(dir, name, strlen(name), mode, &boot_owner, rdev, NULL, &ino);
-    if (err == 0) {
-        ino->mode = mode; /* no umask at boot */
-        inode_put(ino);
-    }
-    return err;
-}
-
-int rootfs_add_basics(struct lx_inode *root)
-{
-    int err = ensure(root, "tmp", LX_S_IFDIR | 01777, 0);
-    if (err == 0)
-        err = ensure(root, "dev", LX_S_IFDIR | 0755, 0);
-    struct lx_inode *dev;
-    if (err == 0 && root->ops->lookup(root, "dev", 3, &dev) == 0) {
-        if (inode_is_dir(dev)) {
-            static const struct {
-                const char *name;
-                uint32_t minor;
-            } nodes[] = { { "null", 3 }, { "zero", 5 }, { "full", 7 } };
-            for (unsigned i = 0; err == 0 && i < sizeof(nodes) / sizeof(nodes[0]); i++)
-                err = ensure(dev, nodes[i].name, LX_S_IFCHR | 0666, lx_makedev(1, nodes[i].minor));
+    struct loader l = { .root = root };
+    for (struct lx_mount *m = mount_first(); m; m = mount_next(m))
+        if (m->parent && implicit_add(&l, m->root) < 0) {
+            lx_free(l.implicit);
+            tar_fail(err, 0, NULL, "out of memory");
+            return -LX_ENOMEM;
         }
-        inode_put(dev);
-    }
-    return err;
+    return load(&l, archive, size, err);
 }
 
 int vfs_init_from_tar(const void *archive, size_t size)
 {
-    struct tar_error why;
-    struct lx_inode *root;
-    int err = rootfs_load_tar(archive, size, &root, &why);
+    struct lx_inode *root = memfs_create(lx_makedev(0, 32));
+    if (!root)
+        return -LX_ENOMEM;
+    int err = vfs_mount_named(NULL, root->sb, root, 0, "rootfs", "rootfs");
     if (err < 0) {
-        lx_log("the root file system archive is refused: %s", why.message);
+        rootfs_free(root);
         return err;
     }
-    err = rootfs_add_basics(root);
-    if (err == 0)
-        err = vfs_mount(NULL, root->sb, root, 0);
+    /* /tmp first, so that the archive's tmp/ entries go into it; /dev and
+     * /proc after, over what the archive may have there. */
+    const char *step = "tmpfs on /tmp";
+    err = vfs_mount_boot("tmpfs", "/tmp");
+    if (err == 0) {
+        struct tar_error why;
+        err = rootfs_load_into(root, archive, size, &why);
+        if (err < 0) {
+            lx_log("the root file system archive is refused: %s", why.message);
+            vfs_unmount_all();
+            return err;
+        }
+        step = "devtmpfs on /dev";
+        err = vfs_mount_boot("devtmpfs", "/dev");
+    }
+    if (err == 0) {
+        step = "proc on /proc";
+        err = vfs_mount_boot("proc", "/proc");
+    }
     if (err < 0) {
-        lx_log("cannot set up the root file system (error %d)", -err);
-        rootfs_free(root);
+        lx_log("cannot set up the root file system: %s (error %d)", step, -err);
+        vfs_unmount_all();
         return err;
     }
     return 0;

@@ -1,5 +1,6 @@
-/* personalities/linux/rootfs.h — the root file system of part 1: a memfs
- * tree built from the ustar archive in the boot image. */
+/* personalities/linux/rootfs.h — the root file system from the boot
+ * image: a memfs tree built from a ustar archive (and vfs_init_from_tar,
+ * vfs.h, which mounts it with /tmp, /dev and /proc). */
 #pragma once
 
 #include "tar.h"
@@ -13,6 +14,8 @@
 int rootfs_load_tar(const void *archive, size_t size, struct lx_inode **root, struct tar_error *err);
 /* Frees a tree rootfs_load_tar made that nothing else references. */
 void rootfs_free(struct lx_inode *root);
-/* Adds what a Linux system needs and the archive may lack: /dev with
- * null, zero and full, and /tmp (mode 1777). */
-int rootfs_add_basics(struct lx_inode *root);
+/* Loads the archive into the tree whose root is root (mounted as "/"),
+ * crossing the mounts already made on it: their roots take the archive's
+ * entries for the mount points.  On failure what was loaded stays (the
+ * caller unmounts everything). */
+int rootfs_load_into(struct lx_inode *root, const void *archive, size_t size, struct tar_error *err);

@@ -61,6 +61,7 @@ int sys_at_begin(struct lx_thread *t, int dirfd, const char *path, unsigned flag
     a->c.cred = (flags & SYS_AT_REAL_IDS) ? (struct lx_cred){ p->uid, p->gid } : sys_cred(p);
     a->c.root = p->fs->root;
     a->c.start = p->fs->cwd;
+    a->c.proc = p;
     a->dir = NULL;
     if (!path[0] && !(flags & SYS_AT_EMPTY_OK))
         return -LX_ENOENT;
@@ -665,6 +666,8 @@ const struct lx_syscall_def lx_syscalls_file[] = {
     LX_SYSCALL(137, statfs, sys_statfs),
     LX_SYSCALL(138, fstatfs, sys_fstatfs),
     LX_SYSCALL(162, sync, sys_sync),
+    LX_SYSCALL(165, mount, sys_mount),
+    LX_SYSCALL(166, umount2, sys_umount2),
     LX_SYSCALL(217, getdents64, sys_getdents64),
     LX_SYSCALL(235, utimes, sys_utimes),
     LX_SYSCALL(257, openat, sys_openat),

@@ -74,6 +74,8 @@ int64_t sys_utimensat(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_utimes(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_utime(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_statfs(struct lx_thread *t, const struct lx_syscall_regs *r);
+int64_t sys_mount(struct lx_thread *t, const struct lx_syscall_regs *r);
+int64_t sys_umount2(struct lx_thread *t, const struct lx_syscall_regs *r);
 
 /* Handlers of sys_poll.c. */
 int64_t sys_poll(struct lx_thread *t, const struct lx_syscall_regs *r);

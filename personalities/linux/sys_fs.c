@@ -16,27 +16,6 @@ struct path_call {
     bool at_begun;
 };
 
-/* The length of p->exe (at most its size less one: the NUL). */
-static size_t exe_length(const struct lx_proc *p)
-{
-    size_t n = 0;
-    while (n + 1 < sizeof(p->exe) && p->exe[n])
-        n++;
-    return n;
-}
-
-/* Until procfs (part 2): "/proc/self/exe" names the program itself, as
- * the link would lead there (stat, open; readlink answers it itself, and
- * lstat sees the program rather than a link). */
-static void proc_self_exe(struct lx_thread *t, char *path)
-{
-    if (strcmp(path, "/proc/self/exe") == 0 && t->proc->exe[0] == '/') {
-        size_t n = exe_length(t->proc);
-        memcpy(path, t->proc->exe, n);
-        path[n] = '\0';
-    }
-}
-
 static int call_begin(struct lx_thread *t, int dirfd, uint64_t upath, unsigned at_flags, struct path_call *pc)
 {
     pc->at_begun = false;
@@ -44,7 +23,6 @@ static int call_begin(struct lx_thread *t, int dirfd, uint64_t upath, unsigned a
     int err = sys_path_in(t, upath, &pc->path);
     if (err < 0)
         return err;
-    proc_self_exe(t, pc->path);
     pc->at_begun = true;
     return sys_at_begin(t, dirfd, pc->path, at_flags, &pc->at);
 }
@@ -263,13 +241,7 @@ static int64_t readlink_at(struct lx_thread *t, int dirfd, uint64_t upath, uint6
     if (ret == 0 && !buf)
         ret = -LX_ENOMEM;
     size_t want = (size_t)size < LX_PATH_MAX ? (size_t)size : LX_PATH_MAX;
-    if (ret == 0 && strcmp(pc.path, "/proc/self/exe") == 0) {
-        /* Until procfs (part 2) exists: the one link of /proc that
-         * programs read for themselves (busybox re-executes itself). */
-        size_t len = exe_length(t->proc);
-        ret = (int64_t)(len < want ? len : want);
-        memcpy(buf, t->proc->exe, (size_t)ret);
-    } else if (ret == 0) {
+    if (ret == 0) {
         pc.at_begun = true;
         ret = sys_at_begin(t, dirfd, pc.path, SYS_AT_EMPTY_OK, &pc.at);
         if (ret == 0)
@@ -659,4 +631,49 @@ int64_t sys_utime(struct lx_thread *t, const struct lx_syscall_regs *r)
         times[1] = (struct lx_timespec){ buf[1], 0 };
     }
     return utimes_at(t, LX_AT_FDCWD, r->rdi, r->rsi ? times : NULL, 0);
+}
+
+/* ---- mount, umount2 ------------------------------------------------------------ */
+
+/* An optional string argument (NULL stays NULL). */
+static int optional_string_in(struct lx_thread *t, uint64_t uaddr, char **out)
+{
+    *out = NULL;
+    return uaddr ? sys_path_in(t, uaddr, out) : 0;
+}
+
+int64_t sys_mount(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    char *source = NULL, *target = NULL, *type = NULL, *data = NULL;
+    /* Linux copies the type, the source and the options (a page, here a
+     * string: no file system here takes binary options) before it looks
+     * at the target. */
+    int64_t ret = optional_string_in(t, r->rdx, &type);
+    if (ret == 0)
+        ret = optional_string_in(t, r->rdi, &source);
+    if (ret == 0)
+        ret = optional_string_in(t, r->r8, &data);
+    if (ret == 0)
+        ret = sys_path_in(t, r->rsi, &target);
+    struct sys_at at = { .dir = NULL };
+    if (ret == 0)
+        ret = sys_at_begin(t, LX_AT_FDCWD, target, 0, &at);
+    if (ret == 0)
+        ret = vfs_mount_call(&at.c, source, target, type, r->r10, data);
+    sys_at_end(&at);
+    lx_free(source);
+    lx_free(target);
+    lx_free(type);
+    lx_free(data);
+    return ret;
+}
+
+int64_t sys_umount2(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    struct path_call pc;
+    int64_t ret = call_begin(t, LX_AT_FDCWD, r->rdi, 0, &pc);
+    if (ret == 0)
+        ret = vfs_umount_call(&pc.at.c, pc.path, arg_uint(r->rsi));
+    call_end(&pc);
+    return ret;
 }

@@ -1,5 +1,6 @@
 /* personalities/linux/vfs.c — inodes' common rules (references,
- * permissions, times, stat) and the mount table. */
+ * permissions, times, stat), statfs and sync.  The mount table is in
+ * mount.c. */
 #include "vfs.h"
 
 #include "heap.h"
@@ -115,93 +116,6 @@ unsigned vfs_dtype(uint32_t mode)
     }
 }
 
-/* ---- Mounts ------------------------------------------------------------
- * The table lists the newest mount first, so that walking it unmounts
- * children before their parents. */
-
-static struct lx_mount *mount_table;
-
-void path_get(const struct lx_path *p)
-{
-    if (p->mnt)
-        p->mnt->refs++;
-    if (p->inode)
-        inode_get(p->inode);
-}
-
-void path_put(struct lx_path *p)
-{
-    /* A mount is freed only by an unmount, which refuses while paths in it
-     * are held (refs > the table's one). */
-    if (p->mnt)
-        p->mnt->refs--;
-    inode_put(p->inode);
-    p->mnt = NULL;
-    p->inode = NULL;
-}
-
-int vfs_mount(const struct lx_path *at, struct lx_superblock *sb, struct lx_inode *root, unsigned flags)
-{
-    if (!at && mount_table)
-        return -LX_EBUSY;
-    if (at && !mount_table)
-        return -LX_ENOENT;
-    if (at && !inode_is_dir(at->inode))
-        return -LX_ENOTDIR;
-    if (at && at->inode->mounted)
-        return -LX_EBUSY;
-    if (!inode_is_dir(root))
-        return -LX_ENOTDIR;
-    struct lx_mount *m = lx_calloc(1, sizeof(*m));
-    if (!m)
-        return -LX_ENOMEM;
-    m->refs = 1; /* the table's */
-    m->root = root;
-    m->sb = sb;
-    m->flags = flags;
-    if (at) {
-        m->parent = at->mnt;
-        m->parent->refs++;
-        m->mountpoint = at->inode;
-        inode_get(m->mountpoint);
-        m->mountpoint->mounted = m;
-    }
-    m->next = mount_table;
-    mount_table = m;
-    return 0;
-}
-
-bool vfs_root(struct lx_path *out)
-{
-    struct lx_mount *m = mount_table;
-    while (m && m->parent)
-        m = m->next;
-    if (!m)
-        return false;
-    out->mnt = m;
-    out->inode = m->root;
-    path_get(out);
-    return true;
-}
-
-void vfs_unmount_all(void)
-{
-    while (mount_table) {
-        struct lx_mount *m = mount_table;
-        mount_table = m->next;
-        if (m->mountpoint) {
-            m->mountpoint->mounted = NULL;
-            inode_put(m->mountpoint);
-            m->parent->refs--;
-        }
-        struct lx_superblock *sb = m->sb;
-        inode_put(m->root);
-        if (sb->ops->kill)
-            sb->ops->kill(sb);
-        lx_free(m);
-    }
-}
-
 int path_writable(const struct lx_path *p)
 {
     return (p->mnt && (p->mnt->flags & LX_MNT_RDONLY)) ? -LX_EROFS : 0;
@@ -213,13 +127,15 @@ void vfs_statfs(const struct lx_path *p, struct lx_statfs *out)
     memset(out, 0, sizeof(*out));
     if (sb->ops->statfs)
         sb->ops->statfs(sb, out);
-    if (p->mnt && (p->mnt->flags & LX_MNT_RDONLY))
-        out->f_flags |= LX_ST_RDONLY;
+    /* The mount's flags are what statvfs reports as ST_RDONLY, ST_NOSUID,
+     * ST_NODEV and ST_NOEXEC (the same bits). */
+    if (p->mnt)
+        out->f_flags |= p->mnt->flags & (LX_MNT_RDONLY | LX_MNT_NOSUID | LX_MNT_NODEV | LX_MNT_NOEXEC);
 }
 
 void vfs_sync_all(void)
 {
-    for (struct lx_mount *m = mount_table; m; m = m->next)
+    for (struct lx_mount *m = mount_first(); m; m = mount_next(m))
         if (m->sb->ops->sync)
             m->sb->ops->sync(m->sb);
 }

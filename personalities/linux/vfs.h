@@ -14,6 +14,8 @@
  *   lx_path        a position in the name space: (mount, inode).  Both are
  *                  needed so that `..` can leave a mounted file system.
  *   lx_fsinfo      a process's cwd, root and umask (shared with CLONE_FS).
+ *   lx_fs_type     a kind of file system mount(2) can make (tmpfs, proc,
+ *                  devtmpfs; ext2 registers itself): mount.c.
  *
  * There is no dentry cache: a file system answers lookups by name and
  * knows each directory's parent (its `..`).  Inode identity is pointer
@@ -37,6 +39,8 @@ struct lx_mount;
 struct lx_proc;
 struct lx_uio;
 struct lx_file;
+struct lx_lookup_ctx;
+struct lx_link_jump;
 
 /* Who asks: the file-system user and group (Linux's fsuid/fsgid = the
  * effective ids; access(2) uses the real ones).  uid 0 overrides
@@ -78,6 +82,15 @@ struct lx_inode_ops {
     int (*readdir)(struct lx_inode *dir, uint64_t *pos, lx_filldir_fn fill, void *ctx);
     /* Symbolic links: the target's length; copies at most size bytes. */
     int (*readlink)(struct lx_inode *link, char *buf, size_t size);
+    /* Optional, used instead of readlink: links whose target depends on
+     * who asks (c->proc: /proc/self) or that lead straight to a file
+     * (Linux's "magic" links /proc/<pid>/fd/N, cwd, root).  Returns the
+     * text readlink shows, as readlink does.  With jump not NULL, a magic
+     * link also sets jump->path (ref'd) to the file it leads to, and
+     * jump->file (ref'd, or NULL) to the open file it names; the walk goes
+     * on from jump->path instead of splicing the text. */
+    int (*get_link)(struct lx_inode *link, const struct lx_lookup_ctx *c, char *buf, size_t size,
+                    struct lx_link_jump *jump);
     /* Regular files.  read stops at the end of the file. */
     int64_t (*read)(struct lx_inode *ino, uint64_t off, struct lx_uio *u);
     int64_t (*write)(struct lx_inode *ino, uint64_t off, struct lx_uio *u);
@@ -96,6 +109,12 @@ struct lx_inode_ops {
 struct lx_super_ops {
     void (*statfs)(struct lx_superblock *sb, struct lx_statfs *out);
     int (*sync)(struct lx_superblock *sb);
+    /* Optional: some inode is referenced from outside the file system
+     * other than the root by its mount (an open file, a cwd, a mapping, a
+     * running program): umount then answers EBUSY.  Without it, a mount
+     * whose paths are all released counts as idle, so a file system that
+     * can be unmounted while its inodes are mapped must provide it. */
+    bool (*busy)(struct lx_superblock *sb);
     /* Unmounted and no inode is referenced any more: free everything. */
     void (*kill)(struct lx_superblock *sb);
 };
@@ -128,13 +147,23 @@ struct lx_mount {
     struct lx_inode *root;       /* ref held */
     struct lx_superblock *sb;
     unsigned flags;        /* LX_MNT_* */
+    const char *type;      /* /proc/mounts: "tmpfs", "proc"... (static) */
+    char *source;          /* /proc/mounts: mount(2)'s source (heap) */
+    bool detached;         /* umount2(MNT_DETACH): out of the table, freed with its last reference */
     struct lx_mount *next; /* the mount table */
 };
-enum { LX_MNT_RDONLY = 1 };
+/* The values of MS_* (mount(2)) and ST_* (statfs f_flags) alike. */
+enum { LX_MNT_RDONLY = 1, LX_MNT_NOSUID = 2, LX_MNT_NODEV = 4, LX_MNT_NOEXEC = 8 };
 
 struct lx_path {
     struct lx_mount *mnt;
     struct lx_inode *inode;
+};
+
+/* Where a magic link leads (get_link). */
+struct lx_link_jump {
+    struct lx_path path;
+    struct lx_file *file;
 };
 
 struct lx_fsinfo {
@@ -178,12 +207,55 @@ static inline bool path_equal(const struct lx_path *a, const struct lx_path *b)
     return a->mnt == b->mnt && a->inode == b->inode;
 }
 /* Mounts sb with root inode `root` (reference taken over) on the directory
- * at `at` (the first mount, with at NULL, becomes the root mount). */
+ * at `at` (the first mount, with at NULL, becomes the root mount).
+ * vfs_mount_named also says what /proc/mounts shows: the type (a static
+ * string) and the source (copied); vfs_mount shows "none" for both. */
 int vfs_mount(const struct lx_path *at, struct lx_superblock *sb, struct lx_inode *root, unsigned flags);
+int vfs_mount_named(const struct lx_path *at, struct lx_superblock *sb, struct lx_inode *root, unsigned flags,
+                    const char *type, const char *source);
 /* The root mount's root ("/"), ref'd; false before any mount. */
 bool vfs_root(struct lx_path *out);
 /* Drops every mount (tests, and a boot that failed half-way). */
 void vfs_unmount_all(void);
+/* Iterates the mount table, newest first. */
+struct lx_mount *mount_first(void);
+struct lx_mount *mount_next(const struct lx_mount *m);
+/* A fresh st_dev for a file system without a device (Linux's anonymous
+ * block devices, major 0). */
+uint64_t vfs_anon_dev(void);
+
+/* ---- File-system types and mount(2) (mount.c) ---------------------------
+ * A type makes a new instance of its file system for mount(2).  args->data
+ * holds mount(2)'s option string ("" when none) and args->source its
+ * source ("" when none); the type answers -LX_EINVAL for options it does
+ * not know, and may set args->readonly (a device that cannot be written). */
+struct lx_mount_args {
+    const char *source;
+    const char *data;
+    const struct lx_lookup_ctx *c; /* the caller's, to find a source device */
+    bool readonly;
+};
+struct lx_fs_type {
+    const char *name;
+    bool nodev; /* needs no device ("nodev" in /proc/filesystems) */
+    int (*mount)(struct lx_mount_args *args, struct lx_inode **root);
+};
+/* The built-in types (tmpfs, devtmpfs, proc) are always there; others
+ * (ext2) register at boot.  0, -LX_EBUSY (the name is taken) or
+ * -LX_ENOSPC (the table is full). */
+int vfs_register_fs(const struct lx_fs_type *type);
+const struct lx_fs_type *vfs_find_fs(const char *name);
+/* The registered types in order: index 0, 1, ... until NULL. */
+const struct lx_fs_type *vfs_fs_type_at(unsigned index);
+/* mount(2) with permissions checked for c (uid 0 only): flags LX_MS_*
+ * (file_abi.h). */
+int vfs_mount_call(const struct lx_lookup_ctx *c, const char *source, const char *target, const char *type,
+                   unsigned long flags, const char *data);
+/* umount2(2): flags LX_MNT_FORCE, LX_MNT_DETACH, LX_UMOUNT_NOFOLLOW. */
+int vfs_umount_call(const struct lx_lookup_ctx *c, const char *target, unsigned flags);
+/* Boot: mounts a new instance of `type` on the directory `path` (made,
+ * mode 0755, if the root file system has room for it), as root. */
+int vfs_mount_boot(const char *type, const char *path);
 
 /* ---- Path lookup ------------------------------------------------------
  * Relative paths start at `start`; absolute ones and `..` stop at `root`.
@@ -191,6 +263,9 @@ void vfs_unmount_all(void);
 struct lx_lookup_ctx {
     struct lx_cred cred;
     struct lx_path root, start;
+    /* Who asks (/proc/self is its pid); NULL: the personality itself,
+     * for which /proc/self names nothing. */
+    struct lx_proc *proc;
 };
 enum {
     LX_LOOKUP_FOLLOW = 1,    /* follow a symbolic link in the last component */
@@ -241,13 +316,19 @@ int vfs_open_path(const struct lx_cred *c, const struct lx_path *p, unsigned fla
 /* The ref'd regular file execve loads from, symbolic links followed:
  * EACCES when not a regular file or not executable, ENOENT, ENOTDIR... */
 int vfs_open_exec(struct lx_proc *p, const char *path, struct lx_inode **out);
+/* The same, also giving the absolute name of the file found (its
+ * directory's path and its name there, symbolic links resolved), which
+ * execve keeps as /proc/<pid>/exe.  name may be NULL. */
+int vfs_open_exec_named(struct lx_proc *p, const char *path, struct lx_inode **out, char *name, size_t size);
 /* Boot: opens path with root's rights from "/"; NULL on failure. */
 struct lx_file *vfs_open_kernel(const char *path, unsigned flags);
 
 /* ---- The root file system -------------------------------------------- */
 /* Builds the root file system (memfs) from a ustar archive and mounts it
- * at "/"; adds /dev/null, /dev/zero, /dev/full and /tmp when the archive
- * lacks them.  0, or -errno after printing why. */
+ * at "/", with a tmpfs on /tmp (which receives the archive's tmp/
+ * entries), devtmpfs on /dev and proc on /proc (their directories made
+ * when the archive lacks them; archive entries under dev/ and proc/ are
+ * hidden by the mounts, as on Linux).  0, or -errno after printing why. */
 int vfs_init_from_tar(const void *archive, size_t size);
 
 /* ---- Per-process file-system state ----------------------------------- */
@@ -260,3 +341,9 @@ void fsinfo_set_cwd(struct lx_fsinfo *fs, const struct lx_path *p);
 /* getcwd(2): the absolute path of fs->cwd into buf; its length with the
  * NUL, or -LX_ERANGE, -LX_ENOENT (cwd removed). */
 int vfs_getcwd(const struct lx_fsinfo *fs, char *buf, size_t size);
+/* The absolute name of the directory dir seen from root (Linux's d_path;
+ * a name is found by climbing `..` and searching each parent), NUL-
+ * terminated: its length with the NUL, or -LX_ENAMETOOLONG, -LX_ERANGE,
+ * -LX_ENOENT (removed).  A directory outside root is named from the top
+ * of its mount tree. */
+int vfs_dir_name(const struct lx_path *root, const struct lx_path *dir, char *buf, size_t size);

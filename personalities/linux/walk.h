@@ -24,6 +24,11 @@ struct walk {
     unsigned links;      /* symbolic links followed so far */
     char *buf[2];
     int cur_buf; /* which buf holds the path being walked; -1: the caller's */
+    /* The walk ended on a magic link's target (vfs.h, get_link): `dir` is
+     * the file itself (last_type WALK_LAST_ROOT, maybe not a directory),
+     * and jump_file (held, or NULL) the open file the link named. */
+    bool jumped;
+    struct lx_file *jump_file;
 };
 
 /* Starts at c->start (or c->root for an absolute path) and stops before

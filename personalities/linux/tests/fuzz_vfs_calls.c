@@ -1,8 +1,9 @@
 /* personalities/linux/tests/fuzz_vfs_calls.c — libFuzzer on the file
  * system calls: each input is a program of calls (open, mkdir, rename,
  * link, symlink, unlink, rmdir, read, write, truncate, getdents64, chdir,
- * dup, close, pipe, poll...) on a small set of names, run through
- * lx_syscalls_file on a fresh memfs.  Whatever the calls, nothing crashes
+ * dup, close, pipe, poll, mount with fuzzed options, umount2, readlink,
+ * statfs...) on a small set of names (/proc and /dev among them), run
+ * through lx_syscalls_file on a fresh root.  Whatever the calls, nothing crashes
  * (ASan/UBSan), no call returns anything but a result or -errno (never
  * LX_BLOCK unasked: descriptors are non-blocking where it matters), and
  * when the process and the file system are gone no memory and no frame is
@@ -18,8 +19,38 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const names[] = {
-    "a",    "b", "a/b", "a/b/c", "../a", "l",      "l/", "/tmp/x",
-    "/tmp", ".", "..",  "a/",    "/",    "b/../a", "l2", "/dev/null",
+    "a",
+    "b",
+    "a/b",
+    "a/b/c",
+    "../a",
+    "l",
+    "l/",
+    "/tmp/x",
+    "/tmp",
+    ".",
+    "..",
+    "a/",
+    "/",
+    "b/../a",
+    "l2",
+    "/dev/null",
+    "/proc/self/fd/3",
+    "/dev/stdout",
+    "/proc/self",
+    "/proc/1/cwd",
+    "/proc/mounts",
+    "/proc/self/status",
+    "/dev/fd/4",
+    "/proc",
+    "/dev",
+    "/dev/shm",
+    "/proc/self/exe",
+    "/proc/self/root/tmp",
+    "/dev/urandom",
+    "/proc/self/fd",
+    "/proc/1/stat",
+    "/dev/fd/0",
 };
 enum { NAMES = sizeof(names) / sizeof(names[0]) };
 
@@ -53,6 +84,36 @@ static unsigned open_flags(struct cursor *c)
     return flags & LX_O_PATH ? flags : flags | LX_O_NONBLOCK; /* never wait on a pipe */
 }
 
+/* mount(2)'s option string: fuzzed bytes up to a NUL or 40 of them. */
+static uint64_t options(struct cursor *c)
+{
+    char text[41];
+    size_t n = 0;
+    while (n < sizeof(text) - 1 && (text[n] = (char)next(c)))
+        n++;
+    text[n] = '\0';
+    return host_user_string(text);
+}
+
+static uint64_t fs_type(struct cursor *c)
+{
+    static const char *const types[] = { "tmpfs", "proc", "devtmpfs", "ext9" };
+    uint8_t pick = next(c);
+    return pick % 5 == 4 ? 0 : host_user_string(types[pick % 5]);
+}
+
+static unsigned long mount_flags(struct cursor *c)
+{
+    static const unsigned long bits[] = { LX_MS_RDONLY,  LX_MS_NOSUID, LX_MS_NODEV,   LX_MS_NOEXEC,
+                                          LX_MS_REMOUNT, LX_MS_BIND,   LX_MS_PRIVATE, LX_MS_REC };
+    unsigned long flags = 0;
+    uint8_t pick = next(c);
+    for (unsigned i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+        if (pick & (1u << i))
+            flags |= bits[i];
+    return flags;
+}
+
 static void run(struct cursor *c)
 {
     uint64_t buf = host_user_alloc(8192), fds = host_user_alloc(8);
@@ -60,7 +121,7 @@ static void run(struct cursor *c)
         uint8_t op = next(c);
         int fd = next(c) % 12;
         int64_t r = 0;
-        switch (op % 20) {
+        switch (op % 24) {
         case 0: r = SYS(NR_open, name(c), open_flags(c), 0777); break;
         case 1: r = SYS(NR_mkdir, name(c), next(c) | 0700); break;
         case 2: r = SYS(NR_renameat2, LX_AT_FDCWD, name(c), LX_AT_FDCWD, name(c), next(c) % 4); break;
@@ -86,6 +147,14 @@ static void run(struct cursor *c)
             r = SYS(NR_poll, buf, 1, 0);
             break;
         }
+        case 20: {
+            uint64_t type = fs_type(c), target = name(c);
+            r = SYS(NR_mount, 0, target, type, mount_flags(c), options(c));
+            break;
+        }
+        case 21: r = SYS(NR_umount2, name(c), next(c) % 16); break;
+        case 22: r = SYS(NR_readlink, name(c), buf, 1 + next(c) * 16); break;
+        case 23: r = SYS(NR_statfs, name(c), buf); break;
         }
         if (r == LX_BLOCK || r < -4095)
             abort(); /* a non-blocking program was told to wait, or a bogus result */

@@ -1,6 +1,7 @@
 /* personalities/linux/tests/host_env.c — see host_env.h. */
 #include "host_env.h"
 
+#include "../../../lib/fmt/format.h"
 #include "../fd.h"
 #include "../frames.h"
 #include "../heap.h"
@@ -57,6 +58,13 @@ void lx_free(void *p)
     if (p)
         live--;
     free(p);
+}
+
+/* The heap's pages as /proc/meminfo shows them: one per live block (the
+ * host's malloc keeps no pages of its own to count). */
+size_t lx_heap_pages(void)
+{
+    return (size_t)live;
 }
 
 char *lx_strdup(const char *s)
@@ -303,11 +311,48 @@ void lx_signal_thread(struct lx_thread *t, int sig)
     t->sigpending |= 1ull << (sig - 1);
 }
 
+/* ---- The process table (procfs reads it) ---- */
+
+static struct lx_proc *host_procs[LX_MAX_PID];
+
+struct lx_proc *proc_by_pid(int pid)
+{
+    return pid > 0 && pid < LX_MAX_PID ? host_procs[pid] : NULL;
+}
+
+static struct lx_proc *proc_from(int pid)
+{
+    for (; pid < LX_MAX_PID; pid++)
+        if (host_procs[pid])
+            return host_procs[pid];
+    return NULL;
+}
+
+struct lx_proc *proc_first(void)
+{
+    return proc_from(1);
+}
+
+struct lx_proc *proc_next(struct lx_proc *p)
+{
+    return proc_from(p->pid + 1);
+}
+
 struct lx_thread *host_thread_new(uint32_t uid, uint32_t gid)
 {
     struct lx_proc *p = calloc(1, sizeof(*p));
     struct lx_thread *t = calloc(1, sizeof(*t));
     p->pid = 1;
+    while (host_procs[p->pid])
+        p->pid++; /* the lowest free pid: the first process is 1 */
+    host_procs[p->pid] = p;
+    p->state = LX_PROC_ALIVE;
+    p->pgid = p->sid = p->pid;
+    p->exit_signal = LX_SIGCHLD;
+    p->start_ns = host_now_ns;
+    p->threads = t;
+    p->live_threads = 1;
+    strcpy(p->comm, "test-program");
     p->uid = p->euid = uid;
     p->gid = p->egid = gid;
     p->mm = calloc(1, sizeof(*p->mm));
@@ -315,13 +360,14 @@ struct lx_thread *host_thread_new(uint32_t uid, uint32_t gid)
     p->fs = fsinfo_new_root();
     strcpy(p->exe, "/bin/test-program");
     t->proc = p;
-    t->tid = 1;
+    t->tid = p->pid;
     t->state = LX_THREAD_SYSCALL;
     return t;
 }
 
 void host_thread_free(struct lx_thread *t)
 {
+    host_procs[t->proc->pid] = NULL;
     lx_unwait(t);
     files_put(t->proc->files);
     fsinfo_put(t->proc->fs);
@@ -342,6 +388,13 @@ int hostlink_write(int stream, const void *buf, size_t len)
     memcpy(host_stdout + host_stdout_len, buf, len);
     host_stdout_len += len;
     return 0;
+}
+
+/* ---- uvsnprintf: the user runtime's, on lib/fmt's formatter ---- */
+
+size_t uvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    return format_to_buffer(buf, size, fmt, ap);
 }
 
 char host_last_log[512];

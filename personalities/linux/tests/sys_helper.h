@@ -65,6 +65,8 @@ enum {
     NR_mknod = 133,
     NR_statfs = 137,
     NR_fstatfs = 138,
+    NR_mount = 165,
+    NR_umount2 = 166,
     NR_getdents64 = 217,
     NR_openat = 257,
     NR_mkdirat = 258,

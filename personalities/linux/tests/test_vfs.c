@@ -341,7 +341,7 @@ static void test_rename(void)
     CHECK(read_file("c", buf, sizeof(buf)) == 3 && strcmp(buf, "one") == 0);
     CHECK(read_file("a/f/g", buf, sizeof(buf)) == 3 && strcmp(buf, "two") == 0);
     struct lx_inode *root = root_ctx.root.inode, *a;
-    CHECK(lookup(&root_ctx, "a", 0, &a) == 0 && a->nlink == 4 && root->nlink == 5); /* a, tmp, dev */
+    CHECK(lookup(&root_ctx, "a", 0, &a) == 0 && a->nlink == 4 && root->nlink == 6); /* a, tmp, dev, proc */
     struct lx_inode *dotdot;
     CHECK(lookup(&root_ctx, "a/f/..", 0, &dotdot) == 0 && dotdot == a);
     inode_put(dotdot);
@@ -362,7 +362,7 @@ static void test_rename(void)
     CHECK(vfs_mkdir(&root_ctx, "empty", 0755) == 0);
     CHECK(vfs_rename(&root_ctx, "a/f", &root_ctx, "empty", 0) == 0);
     CHECK(read_file("empty/g", buf, sizeof(buf)) == 3);
-    CHECK(root->nlink == 6); /* ., .., a, empty, tmp, dev */
+    CHECK(root->nlink == 7); /* ., .., a, empty, tmp, dev, proc */
     /* Hard links to one file: nothing happens. */
     CHECK(vfs_link(&root_ctx, "empty/g", 0, &root_ctx, "g2") == 0);
     CHECK(vfs_rename(&root_ctx, "g2", &root_ctx, "empty/g", 0) == 0);
