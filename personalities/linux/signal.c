@@ -1,90 +1,116 @@
 /* personalities/linux/signal.c — see signal.h: sending signals, keeping them
- * pending, delivering them, and the signal system calls. */
+ * pending with their siginfo, delivering them, stopping and continuing
+ * processes, and the signal system calls. */
 #include "signal.h"
+#include "heap.h"
 #include "personality.h"
 #include "syscall.h"
 #include <kumiki/user.h>
 
 /* ---- the siginfo of pending signals --------------------------------------------
  *
- * A pending signal is a bit in t->sigpending or p->sigpending; who sent it
- * (or which fault raised it) is kept here, keyed by (owner, signal).  An
- * entry is live while its bit is set, so an entry needs no removal: once
- * the bit is clear (taken, dropped, or its owner gone) the slot is free.
- * An entry is stored just before its bit is set, at the first slot of its
- * probe sequence that is free or has its key, so a lookup (which follows
- * the same sequence) finds the newest one first and can stop at a slot
- * never used.  If every slot is live the siginfo is lost (si_code
- * SI_KERNEL, no sender), never the signal. */
+ * A pending signal is a bit in t->sigpending or p->sigpending; the siginfo
+ * of each of its instances is queued on the same owner (t->sigqueue,
+ * p->sigqueue) in order of arrival.  A bit may be set with no entry: there
+ * was no room to queue its siginfo, and it reads as SI_USER from pid 0, as
+ * on Linux.  Every entry counts in its process's sigqueued. */
 
-enum { ORIGIN_SLOTS = 1024 };
-
-struct origin_slot {
-    int32_t owner; /* > 0: the thread with that tid; < 0: the process -owner; 0: never used */
-    int32_t sig;
-    struct lx_sigorigin origin;
+struct lx_sigqueue {
+    struct lx_sigqueue *next;
+    int sig;
+    uint8_t info[LX_SIGINFO_KEPT];
 };
 
-static struct origin_slot origins[ORIGIN_SLOTS];
-
-static uint64_t pending_of(int32_t owner)
+static unsigned queue_limit(const struct lx_proc *p)
 {
-    if (owner > 0) {
-        struct lx_thread *t = thread_by_tid(owner);
-        return t ? t->sigpending : 0;
+    uint64_t cur = p->rlimits[LX_RLIMIT_SIGPENDING].cur;
+    return cur < LX_SIGQUEUE_MAX ? (unsigned)cur : LX_SIGQUEUE_MAX;
+}
+
+/* Queues the siginfo of an instance of sig.  False when there is no room
+ * (the limit, where it applies, or no memory). */
+static bool enqueue(struct lx_proc *p, struct lx_sigqueue **queue, int sig, const struct lx_siginfo *si)
+{
+    if (!lx_sig_over_limit_ok(sig, si->si_code) && p->sigqueued >= queue_limit(p))
+        return false;
+    struct lx_sigqueue *q = lx_malloc(sizeof(*q));
+    if (!q)
+        return false;
+    q->next = NULL;
+    q->sig = sig;
+    memcpy(q->info, si, sizeof(q->info));
+    while (*queue)
+        queue = &(*queue)->next;
+    *queue = q;
+    p->sigqueued++;
+    return true;
+}
+
+/* Takes the oldest instance of the pending sig: its siginfo in *si (all
+ * 128 bytes); sig stays pending while another instance is queued. */
+static void take(struct lx_proc *p, struct lx_sigqueue **queue, uint64_t *pending, int sig,
+                 struct lx_siginfo *si)
+{
+    memset(si, 0, sizeof(*si));
+    si->si_signo = sig;
+    si->si_code = LX_SI_USER; /* unless a siginfo was queued (Linux's collect_signal) */
+    bool found = false, more = false;
+    for (struct lx_sigqueue **link = queue; *link;) {
+        struct lx_sigqueue *q = *link;
+        if (q->sig != sig) {
+            link = &q->next;
+            continue;
+        }
+        if (found) {
+            more = true;
+            break;
+        }
+        found = true;
+        memcpy(si, q->info, sizeof(q->info));
+        *link = q->next;
+        lx_free(q);
+        p->sigqueued--;
     }
-    struct lx_proc *p = proc_by_pid(-owner);
-    return p && p->state == LX_PROC_ALIVE ? p->sigpending : 0;
+    if (!more)
+        *pending &= ~lx_sigbit(sig);
 }
 
-static bool slot_live(const struct origin_slot *s)
+/* Drops every pending instance of the signals in set. */
+static void drop(struct lx_proc *p, struct lx_sigqueue **queue, uint64_t *pending, uint64_t set)
 {
-    return s->owner && (pending_of(s->owner) & lx_sigbit(s->sig));
-}
-
-static unsigned slot_first(int32_t owner, int sig)
-{
-    return ((uint32_t)owner * 2654435761u + (uint32_t)sig * 40503u) % ORIGIN_SLOTS;
-}
-
-static void origin_store(int32_t owner, int sig, const struct lx_sigorigin *o)
-{
-    static bool full_logged;
-    unsigned first = slot_first(owner, sig);
-    for (unsigned i = 0; i < ORIGIN_SLOTS; i++) {
-        struct origin_slot *s = &origins[(first + i) % ORIGIN_SLOTS];
-        if ((s->owner == owner && s->sig == sig) || !slot_live(s)) {
-            *s = (struct origin_slot){ .owner = owner, .sig = sig, .origin = *o };
-            return;
+    *pending &= ~set;
+    for (struct lx_sigqueue **link = queue; *link;) {
+        struct lx_sigqueue *q = *link;
+        if (set & lx_sigbit(q->sig)) {
+            *link = q->next;
+            lx_free(q);
+            p->sigqueued--;
+        } else {
+            link = &q->next;
         }
     }
-    if (!full_logged) {
-        full_logged = true;
-        lx_log("more than %d signals pending: the siginfo of some is lost", ORIGIN_SLOTS);
-    }
 }
 
-/* The origin of a pending signal (its bit still set). */
-static struct lx_sigorigin origin_of(int32_t owner, int sig)
+static void drop_pending(struct lx_proc *p, uint64_t set)
 {
-    unsigned first = slot_first(owner, sig);
-    for (unsigned i = 0; i < ORIGIN_SLOTS; i++) {
-        const struct origin_slot *s = &origins[(first + i) % ORIGIN_SLOTS];
-        if (!s->owner)
-            break;
-        if (s->owner == owner && s->sig == sig)
-            return s->origin;
-    }
-    return (struct lx_sigorigin){ .code = LX_SI_KERNEL };
+    drop(p, &p->sigqueue, &p->sigpending, set);
+    for (struct lx_thread *t = p->threads; t; t = t->next_in_proc)
+        drop(p, &t->sigqueue, &t->sigpending, set);
 }
 
 /* ---- per-thread state lx_thread has no field for -------------------------------- */
 
 struct thread_extra {
     int tid;         /* whose these are: thread slots are reused, tids are not (soon) */
-    bool mask_saved; /* rt_sigsuspend replaced the mask; saved_mask goes back */
+    bool mask_saved; /* rt_sigsuspend, ppoll or pselect6 replaced the mask; saved_mask goes back */
     uint64_t saved_mask;
     uint64_t trapno, cr2; /* of the last page fault, for sigcontext (Linux keeps them too) */
+    /* In rt_sigtimedwait: the signals it waits for are unblocked while it
+     * waits; real_blocked is the mask that goes back (Linux's
+     * real_blocked), and a stop meanwhile makes it fail with EINTR. */
+    bool in_timedwait, timedwait_stopped;
+    uint64_t timedwait_set, real_blocked;
+    bool suspended; /* by a stop (TCB SUSPEND): SIGCONT resumes it */
 };
 
 static struct thread_extra extras[LX_MAX_THREADS];
@@ -95,6 +121,30 @@ static struct thread_extra *extra_of(const struct lx_thread *t)
     if (x->tid != t->tid)
         *x = (struct thread_extra){ .tid = t->tid };
     return x;
+}
+
+/* The signals t blocks in truth: its mask, and in rt_sigtimedwait the mask
+ * it had before (a signal it waits for is taken there, not delivered, so
+ * it neither kills nor stops). */
+static uint64_t blocked_really(const struct lx_thread *t)
+{
+    const struct thread_extra *x = &extras[t->index];
+    return t->sigmask | (x->tid == t->tid && x->in_timedwait ? x->real_blocked : 0);
+}
+
+void signal_thread_released(struct lx_thread *t)
+{
+    if (t->proc)
+        drop(t->proc, &t->sigqueue, &t->sigpending, ~0ull);
+    extras[t->index] = (struct thread_extra){ 0 }; /* nothing left for a thread with its tid later */
+}
+
+void signal_proc_ended(struct lx_proc *p)
+{
+    drop_pending(p, ~0ull);
+    p->stopped = false;
+    p->stop_report = 0;
+    p->continued_report = false;
 }
 
 static struct lx_altstack altstack_of(const struct lx_thread *t)
@@ -189,7 +239,7 @@ static int kill_status(struct lx_proc *p)
         if (!(any & bit) || lx_sig_effect(sig, p->actions[sig - 1].handler) != LX_SIGEFFECT_KILL)
             continue;
         for (struct lx_thread *t = p->threads; t; t = t->next_in_proc)
-            if (!(t->sigmask & bit) && ((t->sigpending | p->sigpending) & bit))
+            if (!(blocked_really(t) & bit) && ((t->sigpending | p->sigpending) & bit))
                 return sig; /* the wait status of a process a signal ends */
     }
     return 0;
@@ -223,68 +273,95 @@ void signal_flush_deferred(void)
 
 /* ---- sending ----------------------------------------------------------------------- */
 
-#define STOP_SIGNALS \
-    (lx_sigbit(LX_SIGSTOP) | lx_sigbit(LX_SIGTSTP) | lx_sigbit(LX_SIGTTIN) | lx_sigbit(LX_SIGTTOU))
-
-static void drop_pending(struct lx_proc *p, uint64_t set)
-{
-    p->sigpending &= ~set;
-    for (struct lx_thread *t = p->threads; t; t = t->next_in_proc)
-        t->sigpending &= ~set;
-}
+static const struct lx_sigorigin from_kernel = { .code = LX_SI_KERNEL };
 
 static bool has_effect(const struct lx_proc *p, int sig)
 {
     return lx_sig_effect(sig, p->actions[sig - 1].handler) != LX_SIGEFFECT_NONE;
 }
 
+static void stop_taken(struct lx_proc *p, int sig);
+static void continue_stopped(struct lx_proc *p);
+
 /* sig is now pending for target (NULL: for p): Linux's complete_signal. */
 static void signal_arrived(struct lx_proc *p, struct lx_thread *target, int sig)
 {
+    uint64_t bit = lx_sigbit(sig);
     struct lx_thread *taker = target;
-    if (target ? (target->sigmask & lx_sigbit(sig)) != 0 : !(taker = pick_thread(p, sig, NULL)))
+    if (target ? (target->sigmask & bit) != 0 : !(taker = pick_thread(p, sig, NULL)))
         return; /* nobody takes it until a thread unblocks it */
-    if (lx_sig_effect(sig, p->actions[sig - 1].handler) == LX_SIGEFFECT_KILL) {
-        doom(p);
-        return;
+    if (!(blocked_really(taker) & bit)) {
+        switch (lx_sig_effect(sig, p->actions[sig - 1].handler)) {
+        case LX_SIGEFFECT_KILL: doom(p); return;
+        case LX_SIGEFFECT_STOP:
+            /* The taker stops the process now (a thread running user code
+             * could not take it); a stopped process keeps it pending until
+             * SIGCONT drops it. */
+            if (!p->stopped) {
+                struct lx_siginfo si;
+                if (target)
+                    take(p, &target->sigqueue, &target->sigpending, sig, &si);
+                else
+                    take(p, &p->sigqueue, &p->sigpending, sig, &si);
+                stop_taken(p, sig);
+            }
+            return;
+        default: break;
+        }
     }
     wake_for_signal(taker);
 }
 
-static void send(struct lx_proc *p, struct lx_thread *target, int sig, const struct lx_sigorigin *o)
+/* Linux's __send_signal_locked: 0, or -LX_EAGAIN when a real-time signal
+ * that must be queued has no room (signal_rules.h "queueing"). */
+static int send(struct lx_proc *p, struct lx_thread *target, int sig, const struct lx_siginfo *si)
 {
     if (!p || p->state != LX_PROC_ALIVE || p->group_exiting || !lx_sig_valid(sig))
-        return;
+        return 0;
     uint64_t bit = lx_sigbit(sig);
     if (sig == LX_SIGCONT)
-        drop_pending(p, STOP_SIGNALS);
-    else if (bit & STOP_SIGNALS)
+        continue_stopped(p); /* whatever SIGCONT's action or mask */
+    else if (bit & LX_SIG_STOPPING)
         drop_pending(p, lx_sigbit(LX_SIGCONT));
     /* An ignored signal goes unless blocked: its action may change before
      * it is unblocked. */
     struct lx_thread *probe = target ? target : leader_of(p);
-    if (!has_effect(p, sig) && !(probe && (probe->sigmask & bit)))
-        return;
+    if (!has_effect(p, sig) && !(probe && (blocked_really(probe) & bit)))
+        return 0;
     uint64_t *pending = target ? &target->sigpending : &p->sigpending;
-    if (*pending & bit)
-        return; /* one instance at a time; the first sender's siginfo stays */
-    origin_store(target ? target->tid : -p->pid, sig, o);
+    struct lx_sigqueue **queue = target ? &target->sigqueue : &p->sigqueue;
+    if (!lx_sig_queues_each(sig) && (*pending & bit))
+        return 0; /* pending once; the first sender's siginfo stays */
+    if (!enqueue(p, queue, sig, si)) {
+        if (lx_sig_refused_when_full(sig, si->si_code))
+            return -LX_EAGAIN;
+        static bool logged;
+        if (!logged) {
+            logged = true;
+            lx_log("no room to queue a siginfo for %s[%d]: signal %d pending without it", p->comm, p->pid,
+                   sig);
+        }
+    }
     *pending |= bit;
     signal_arrived(p, target, sig);
+    return 0;
 }
 
 void lx_signal_proc_from(struct lx_proc *p, int sig, const struct lx_sigorigin *o)
 {
-    send(p, NULL, sig, o);
+    struct lx_siginfo si;
+    lx_siginfo_fill(&si, sig, o);
+    send(p, NULL, sig, &si);
 }
 
 void lx_signal_thread_from(struct lx_thread *t, int sig, const struct lx_sigorigin *o)
 {
-    if (t && t->proc && t->state != LX_THREAD_FREE && t->state != LX_THREAD_DEAD)
-        send(t->proc, t, sig, o);
+    if (!t || !t->proc || t->state == LX_THREAD_FREE || t->state == LX_THREAD_DEAD)
+        return;
+    struct lx_siginfo si;
+    lx_siginfo_fill(&si, sig, o);
+    send(t->proc, t, sig, &si);
 }
-
-static const struct lx_sigorigin from_kernel = { .code = LX_SI_KERNEL };
 
 void lx_signal_proc(struct lx_proc *p, int sig)
 {
@@ -345,13 +422,154 @@ static void set_mask(struct lx_thread *t, uint64_t mask)
 static void force_signal(struct lx_thread *t, int sig, const struct lx_sigorigin *o)
 {
     uint64_t bit = lx_sigbit(sig);
-    struct lx_sigaction *a = &t->proc->actions[sig - 1];
+    struct lx_proc *p = t->proc;
+    struct lx_sigaction *a = &p->actions[sig - 1];
     if ((t->sigmask & bit) || a->handler == LX_SIG_IGN) {
         a->handler = LX_SIG_DFL;
         t->sigmask &= ~bit;
     }
-    origin_store(t->tid, sig, o);
+    if (t->sigpending & bit)
+        return; /* pending once, with its first siginfo (as Linux's legacy_queue) */
+    struct lx_siginfo si;
+    lx_siginfo_fill(&si, sig, o);
+    enqueue(p, &t->sigqueue, sig, &si); /* a fault's code is >= 0: over the limit too */
     t->sigpending |= bit;
+}
+
+/* ---- job control ------------------------------------------------------------------- */
+
+static bool stop_sweep; /* a process stopped: main.c suspends its running threads */
+
+bool signal_stop_sweep_pending(void)
+{
+    return stop_sweep;
+}
+
+/* Linux's do_notify_parent_cldstop: SIGCHLD unless the parent ignores it
+ * or asked for no stop notices (SA_NOCLDSTOP); its wait4 is woken anyway. */
+static void notify_parent(struct lx_proc *p, int code, int status)
+{
+    struct lx_proc *parent = p->parent;
+    if (!parent || parent->state != LX_PROC_ALIVE)
+        return;
+    const struct lx_sigaction *a = &parent->actions[LX_SIGCHLD - 1];
+    if (a->handler != LX_SIG_IGN && !(a->flags & LX_SA_NOCLDSTOP)) {
+        struct lx_sigorigin o = { .code = code, .pid = p->pid, .uid = p->uid, .status = status };
+        lx_signal_proc_from(parent, LX_SIGCHLD, &o);
+    }
+    lx_wake(&parent->child_exit);
+}
+
+/* POSIX's orphaned process group (Linux's will_become_orphaned_pgrp): no
+ * member has its parent in another group of the same session.  A process
+ * without a parent is the one kumiki-run started: like a program a shell
+ * starts, its group counts as connected. */
+static bool pgrp_orphaned(int pgid)
+{
+    for (struct lx_proc *p = proc_first(); p; p = proc_next(p)) {
+        if (p->pgid != pgid || p->state != LX_PROC_ALIVE)
+            continue;
+        if (!p->parent || (p->parent->pgid != pgid && p->parent->sid == p->sid))
+            return false;
+    }
+    return true;
+}
+
+/* A thread of p took the stop signal sig, whose action is the default
+ * (Linux's do_signal_stop). */
+static void stop_taken(struct lx_proc *p, int sig)
+{
+    if (p->stopped)
+        return;
+    if (sig != LX_SIGSTOP && pgrp_orphaned(p->pgid))
+        return; /* discarded: no job control could continue the group */
+    p->stopped = true;
+    p->stop_report = sig;
+    p->continued_report = false;
+    for (struct lx_thread *t = p->threads; t; t = t->next_in_proc) {
+        struct thread_extra *x = extra_of(t);
+        if (x->in_timedwait)
+            x->timedwait_stopped = true; /* Linux's rt_sigtimedwait fails with EINTR after a stop */
+    }
+    stop_sweep = true;
+    notify_parent(p, LX_CLD_STOPPED, sig);
+}
+
+/* SIGCONT was sent to p (Linux's prepare_signal). */
+static void continue_stopped(struct lx_proc *p)
+{
+    drop_pending(p, LX_SIG_STOPPING);
+    if (!p->stopped)
+        return;
+    p->stopped = false;
+    p->stop_report = 0; /* a stop not reported yet is not reported any more */
+    p->continued_report = true;
+    for (struct lx_thread *t = p->threads; t; t = t->next_in_proc) {
+        struct thread_extra *x = extra_of(t);
+        if (x->suspended) {
+            x->suspended = false;
+            thread_resume(t);
+        } else if (t->state == LX_THREAD_BLOCKED && !t->vfork_child) {
+            /* Its call runs again, or its held answer goes out (main.c);
+             * a vfork parent still waits for its child. */
+            lx_wake_thread(t);
+        }
+    }
+    notify_parent(p, LX_CLD_CONTINUED, LX_SIGCONT);
+}
+
+bool signal_stop_taken(struct lx_thread *t)
+{
+    struct lx_proc *p = t->proc;
+    while (!p->stopped) {
+        uint64_t stops = (t->sigpending | p->sigpending) & LX_SIG_STOPPING & ~t->sigmask;
+        int sig = 0;
+        for (; stops && !sig; stops &= stops - 1) {
+            int s = __builtin_ctzll(stops) + 1;
+            if (lx_sig_effect(s, p->actions[s - 1].handler) == LX_SIGEFFECT_STOP)
+                sig = s;
+        }
+        if (!sig)
+            break; /* handled ones are delivered as usual */
+        struct lx_siginfo si;
+        if (t->sigpending & lx_sigbit(sig))
+            take(p, &t->sigqueue, &t->sigpending, sig, &si);
+        else
+            take(p, &p->sigqueue, &p->sigpending, sig, &si);
+        stop_taken(p, sig);
+    }
+    return p->stopped;
+}
+
+void signal_suspend_stopped(void)
+{
+    stop_sweep = false;
+    for (struct lx_proc *p = proc_first(); p; p = proc_next(p)) {
+        if (p->state != LX_PROC_ALIVE || !p->stopped)
+            continue;
+        for (struct lx_thread *t = p->threads; t; t = t->next_in_proc) {
+            struct thread_extra *x = extra_of(t);
+            if (t->state == LX_THREAD_RUNNING && !x->suspended && thread_suspend(t) == 0)
+                x->suspended = true;
+        }
+    }
+}
+
+bool signal_wait_job(struct lx_proc *c, int options, int *status)
+{
+    if ((options & LX_WSTOPPED) && c->stopped && c->stop_report) {
+        *status = lx_wait_status_stopped(c->stop_report);
+        if (!(options & LX_WNOWAIT))
+            c->stop_report = 0;
+        return true;
+    }
+    if ((options & LX_WCONTINUED) && c->continued_report) {
+        *status = LX_WAIT_STATUS_CONTINUED;
+        if (!(options & LX_WNOWAIT))
+            c->continued_report = false;
+        return true;
+    }
+    return false;
 }
 
 /* ---- delivering ---------------------------------------------------------------------- */
@@ -397,7 +615,7 @@ enum { SYSCALL_INSN_LEN = 2 }; /* `syscall` is 0f 05: rewinding rip by 2 makes t
  * be written (no SA_RESTORER, no room on the alternate stack, a stack the
  * program cannot write): nothing changed. */
 static bool push_frame(struct delivery *d, int sig, const struct lx_sigaction *act,
-                       const struct lx_sigorigin *o)
+                       const struct lx_siginfo *info)
 {
     struct lx_thread *t = d->t;
     /* x86_64 Linux has no default return path (no vDSO trampoline for
@@ -419,8 +637,8 @@ static bool push_frame(struct delivery *d, int sig, const struct lx_sigaction *a
         .onstack = (act->flags & LX_SA_ONSTACK) != 0,
         .trapno = x->trapno,
         .cr2 = x->cr2,
+        .info = *info,
     };
-    lx_siginfo_fill(&s.info, sig, o);
     struct lx_rt_sigframe frame;
     uint64_t addr;
     if (!lx_sigframe_build(&s, &cpu, &frame, &addr) || mm_copy_out(d->p->mm, addr, &frame, sizeof(frame)))
@@ -438,40 +656,47 @@ static bool push_frame(struct delivery *d, int sig, const struct lx_sigaction *a
     return true;
 }
 
-/* The next signal t takes: its own first, then its process's. */
-static int dequeue(struct lx_thread *t, struct lx_sigorigin *o)
+/* The next signal t takes outside blocked, with its siginfo: its own
+ * first, then its process's. */
+static int dequeue(struct lx_thread *t, uint64_t blocked, struct lx_siginfo *si)
 {
     struct lx_proc *p = t->proc;
-    int sig = lx_sig_next(t->sigpending, t->sigmask);
+    int sig = lx_sig_next(t->sigpending, blocked);
     if (sig) {
-        *o = origin_of(t->tid, sig);
-        t->sigpending &= ~lx_sigbit(sig);
+        take(p, &t->sigqueue, &t->sigpending, sig, si);
         return sig;
     }
-    sig = lx_sig_next(p->sigpending, t->sigmask);
-    if (sig) {
-        *o = origin_of(-p->pid, sig);
-        p->sigpending &= ~lx_sigbit(sig);
-    }
+    sig = lx_sig_next(p->sigpending, blocked);
+    if (sig)
+        take(p, &p->sigqueue, &p->sigpending, sig, si);
     return sig;
 }
 
-/* Takes every signal d->t can take.  False when its process was ended. */
+/* Takes every signal d->t can take.  False when its process was ended.
+ * A stop ends the round: the rest waits for SIGCONT, and the thread's
+ * answer is held meanwhile (main.c's complete() sees it stopped).  On the
+ * way out of a system call no stop comes here: complete() takes them
+ * first (signal_stop_point), so that the call's result is what waits. */
 static bool deliver_all(struct delivery *d)
 {
-    struct lx_sigorigin o;
+    struct lx_siginfo si;
     int sig;
-    while ((sig = dequeue(d->t, &o))) {
+    while ((sig = dequeue(d->t, d->t->sigmask, &si))) {
         struct lx_sigaction *a = &d->p->actions[sig - 1];
         switch (lx_sig_effect(sig, a->handler)) {
         case LX_SIGEFFECT_NONE: continue;
         case LX_SIGEFFECT_KILL: proc_exit_group(d->p, sig); return false;
+        case LX_SIGEFFECT_STOP:
+            stop_taken(d->p, sig);
+            if (d->p->stopped)
+                return true;
+            continue;
         case LX_SIGEFFECT_HANDLER: break;
         }
         struct lx_sigaction act = *a;
         if (act.flags & LX_SA_RESETHAND)
             a->handler = LX_SIG_DFL;
-        if (!push_frame(d, sig, &act, &o)) {
+        if (!push_frame(d, sig, &act, &si)) {
             /* Linux's force_sigsegv: a SIGSEGV handler that cannot be
              * entered is dropped, so this ends at the latest at the next
              * round. */
@@ -568,11 +793,6 @@ bool signal_fault(struct lx_thread *t, int sig, int si_code, uint64_t addr)
 /* ---- system calls ------------------------------------------------------------------------ */
 
 enum { SIGSET_SIZE = 8 };
-
-static struct lx_sigorigin from_thread(const struct lx_thread *t, int code)
-{
-    return (struct lx_sigorigin){ .code = code, .pid = t->proc->pid, .uid = t->proc->uid };
-}
 
 /* rt_sigaction(sig, act, oact, sigsetsize) */
 static int64_t sys_rt_sigaction(struct lx_thread *t, const struct lx_syscall_regs *r)
@@ -717,32 +937,52 @@ static bool may_signal(const struct lx_proc *from, const struct lx_proc *to, int
     return sig == LX_SIGCONT && from->sid == to->sid;
 }
 
-/* One target of kill: the checks of Linux's group_send_sig_info, in its
- * order (the signal number is checked per target, so a missing target is
- * ESRCH even with a bad number). */
-static int kill_one(struct lx_thread *t, struct lx_proc *p, int sig)
+/* The siginfo kill, tkill and tgkill send: code, the caller's pid and uid. */
+static struct lx_siginfo info_from(const struct lx_thread *t, int sig, int code)
+{
+    struct lx_siginfo si;
+    lx_siginfo_fill(&si, sig,
+                    &(struct lx_sigorigin){ .code = code, .pid = t->proc->pid, .uid = t->proc->uid });
+    return si;
+}
+
+/* Sending si to one process or thread: the checks of Linux's
+ * check_kill_permission, in its order (the signal number is checked per
+ * target, so a missing target is ESRCH even with a bad number; a kernel
+ * si_code, which only a process's own rt_sigqueueinfo can give, needs no
+ * permission), then send(). */
+static int send_checked(struct lx_thread *t, struct lx_proc *p, struct lx_thread *target, int sig,
+                        const struct lx_siginfo *si)
 {
     if (sig < 0 || sig > LX_NSIG)
         return -LX_EINVAL;
-    if (!may_signal(t->proc, p, sig))
+    if (si->si_code <= 0 && !may_signal(t->proc, p, sig))
         return -LX_EPERM;
-    if (sig) {
-        struct lx_sigorigin o = from_thread(t, LX_SI_USER);
-        lx_signal_proc_from(p, sig, &o);
+    return sig ? send(p, target, sig, si) : 0;
+}
+
+/* The process a kill-like call names by pid: a thread's id names its
+ * process too. */
+static struct lx_proc *proc_named(int pid)
+{
+    struct lx_proc *p = proc_by_pid(pid);
+    if (!p) {
+        struct lx_thread *owner = thread_by_tid(pid);
+        p = owner ? owner->proc : NULL;
     }
-    return 0;
+    return p;
 }
 
 /* Every process of group pgid: 0 if one took it, else the last error
  * (-ESRCH when the group is empty). */
-static int kill_group(struct lx_thread *t, int pgid, int sig)
+static int kill_group(struct lx_thread *t, int pgid, int sig, const struct lx_siginfo *si)
 {
     int last = -LX_ESRCH;
     bool sent = false;
     for (struct lx_proc *p = proc_first(); p; p = proc_next(p)) {
         if (p->pgid != pgid)
             continue;
-        int e = kill_one(t, p, sig);
+        int e = send_checked(t, p, NULL, sig, si);
         sent |= e == 0;
         last = e;
     }
@@ -751,14 +991,14 @@ static int kill_group(struct lx_thread *t, int pgid, int sig)
 
 /* kill(-1, sig): every process but init and the caller's; as on Linux,
  * refusals alone still count as success. */
-static int kill_all(struct lx_thread *t, int sig)
+static int kill_all(struct lx_thread *t, int sig, const struct lx_siginfo *si)
 {
     int result = 0, count = 0;
     for (struct lx_proc *p = proc_first(); p; p = proc_next(p)) {
         if (p->pid <= 1 || p == t->proc)
             continue;
         count++;
-        int e = kill_one(t, p, sig);
+        int e = send_checked(t, p, NULL, sig, si);
         if (e != -LX_EPERM)
             result = e;
     }
@@ -769,55 +1009,188 @@ static int kill_all(struct lx_thread *t, int sig)
 static int64_t sys_kill(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int pid = arg_int(r->rdi), sig = arg_int(r->rsi);
+    struct lx_siginfo si = info_from(t, sig, LX_SI_USER);
     if (pid > 0) {
-        struct lx_proc *p = proc_by_pid(pid);
-        if (!p) { /* a thread's id names its process */
-            struct lx_thread *owner = thread_by_tid(pid);
-            p = owner ? owner->proc : NULL;
-        }
-        return p ? kill_one(t, p, sig) : -LX_ESRCH;
+        struct lx_proc *p = proc_named(pid);
+        return p ? send_checked(t, p, NULL, sig, &si) : -LX_ESRCH;
     }
     if (pid == 0)
-        return kill_group(t, t->proc->pgid, sig);
+        return kill_group(t, t->proc->pgid, sig, &si);
     if (pid == -1)
-        return kill_all(t, sig);
+        return kill_all(t, sig, &si);
     if (pid == INT32_MIN)
         return -LX_ESRCH;
-    return kill_group(t, -pid, sig);
+    return kill_group(t, -pid, sig, &si);
 }
 
-static int64_t send_to_thread(struct lx_thread *t, int tgid, int tid, int sig)
+/* Thread tid (of process tgid when tgid > 0): Linux's do_send_specific. */
+static int64_t send_to_thread(struct lx_thread *t, int tgid, int tid, int sig, const struct lx_siginfo *si)
 {
     struct lx_thread *target = thread_by_tid(tid);
-    if (!target || !target->proc || (tgid > 0 && target->proc->pid != tgid))
+    if (!target || !target->proc || target->state == LX_THREAD_FREE || target->state == LX_THREAD_DEAD ||
+        (tgid > 0 && target->proc->pid != tgid))
         return -LX_ESRCH;
-    if (sig < 0 || sig > LX_NSIG)
-        return -LX_EINVAL;
-    if (!may_signal(t->proc, target->proc, sig))
-        return -LX_EPERM;
-    if (sig) {
-        struct lx_sigorigin o = from_thread(t, LX_SI_TKILL);
-        lx_signal_thread_from(target, sig, &o);
-    }
-    return 0;
+    return send_checked(t, target->proc, target, sig, si);
 }
 
 /* tkill(tid, sig) */
 static int64_t sys_tkill(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
-    int tid = arg_int(r->rdi);
+    int tid = arg_int(r->rdi), sig = arg_int(r->rsi);
     if (tid <= 0)
         return -LX_EINVAL;
-    return send_to_thread(t, 0, tid, arg_int(r->rsi));
+    struct lx_siginfo si = info_from(t, sig, LX_SI_TKILL);
+    return send_to_thread(t, 0, tid, sig, &si);
 }
 
 /* tgkill(tgid, tid, sig) */
 static int64_t sys_tgkill(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
-    int tgid = arg_int(r->rdi), tid = arg_int(r->rsi);
+    int tgid = arg_int(r->rdi), tid = arg_int(r->rsi), sig = arg_int(r->rdx);
     if (tgid <= 0 || tid <= 0)
         return -LX_EINVAL;
-    return send_to_thread(t, tgid, tid, arg_int(r->rdx));
+    struct lx_siginfo si = info_from(t, sig, LX_SI_TKILL);
+    return send_to_thread(t, tgid, tid, sig, &si);
+}
+
+/* The siginfo a caller gives rt_sigqueueinfo or rt_tgsigqueueinfo (Linux's
+ * copy_siginfo_from_user): its first LX_SIGINFO_KEPT bytes, with si_signo
+ * = sig; for a layout Linux does not know, the rest must be zeros (E2BIG),
+ * since they would be lost. */
+static int user_siginfo(struct lx_thread *t, uint64_t uinfo, int sig, struct lx_siginfo *si)
+{
+    memset(si, 0, sizeof(*si));
+    if (mm_copy_in(t->proc->mm, si, uinfo, LX_SIGINFO_KEPT))
+        return -LX_EFAULT;
+    si->si_signo = sig;
+    if (!lx_siginfo_known_layout(sig, si->si_code)) {
+        uint8_t rest[sizeof(*si) - LX_SIGINFO_KEPT];
+        if (mm_copy_in(t->proc->mm, rest, uinfo + LX_SIGINFO_KEPT, sizeof(rest)))
+            return -LX_EFAULT;
+        for (size_t i = 0; i < sizeof(rest); i++)
+            if (rest[i])
+                return -LX_E2BIG;
+    }
+    return 0;
+}
+
+/* rt_sigqueueinfo(tgid, sig, uinfo): sigqueue() */
+static int64_t sys_rt_sigqueueinfo(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    int pid = arg_int(r->rdi), sig = arg_int(r->rsi);
+    struct lx_siginfo si;
+    int e = user_siginfo(t, r->rdx, sig, &si);
+    if (e)
+        return e;
+    /* Linux compares with the caller's own id, its thread id. */
+    if (!lx_sigqueueinfo_allowed(si.si_code, pid == t->tid))
+        return -LX_EPERM;
+    struct lx_proc *p = pid > 0 ? proc_named(pid) : NULL;
+    return p ? send_checked(t, p, NULL, sig, &si) : -LX_ESRCH;
+}
+
+/* rt_tgsigqueueinfo(tgid, tid, sig, uinfo) */
+static int64_t sys_rt_tgsigqueueinfo(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    int tgid = arg_int(r->rdi), tid = arg_int(r->rsi), sig = arg_int(r->rdx);
+    struct lx_siginfo si;
+    int e = user_siginfo(t, r->r10, sig, &si);
+    if (e)
+        return e;
+    if (tgid <= 0 || tid <= 0)
+        return -LX_EINVAL;
+    if (!lx_sigqueueinfo_allowed(si.si_code, tid == t->tid))
+        return -LX_EPERM;
+    return send_to_thread(t, tgid, tid, sig, &si);
+}
+
+/* rt_sigtimedwait's wait ends: t's own mask goes back. */
+static void timedwait_end(struct lx_thread *t, struct thread_extra *x)
+{
+    if (!x->in_timedwait)
+        return;
+    x->in_timedwait = x->timedwait_stopped = false;
+    set_mask(t, x->real_blocked);
+}
+
+/* rt_sigtimedwait(set, info, timeout, sigsetsize): takes a pending signal
+ * of set (blocked or not), or waits for one with set unblocked (so that a
+ * signal of set sent to the process comes to this thread) until the
+ * timeout; another signal that interrupts it makes it fail with EINTR
+ * (its handler runs; the call never restarts).  The first run reads the
+ * arguments and starts the wait; the runs after it (block and retry) find
+ * them in the thread's extra state. */
+static int64_t sys_rt_sigtimedwait(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    struct thread_extra *x = extra_of(t);
+    uint64_t set = x->timedwait_set, wait_ns = 0;
+    bool forever = false;
+    if (!x->in_timedwait) {
+        if (r->r10 != SIGSET_SIZE)
+            return -LX_EINVAL;
+        if (mm_copy_in(t->proc->mm, &set, r->rdi, sizeof(set)))
+            return -LX_EFAULT;
+        set &= ~LX_SIG_UNBLOCKABLE;
+        forever = !r->rdx;
+        if (r->rdx) {
+            struct lx_timespec ts;
+            if (mm_copy_in(t->proc->mm, &ts, r->rdx, sizeof(ts)))
+                return -LX_EFAULT;
+            if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+                return -LX_EINVAL;
+            wait_ns = (uint64_t)ts.tv_sec > (UINT64_MAX / 4) / 1000000000u
+                          ? UINT64_MAX / 4
+                          : (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        }
+    }
+    struct lx_siginfo si;
+    int sig = dequeue(t, ~set, &si);
+    if (sig) {
+        timedwait_end(t, x);
+        /* The signal is taken even if the siginfo cannot be written. */
+        return r->rsi && mm_copy_out(t->proc->mm, r->rsi, &si, sizeof(si)) ? -LX_EFAULT : sig;
+    }
+    if (!x->in_timedwait) {
+        if (!forever && !wait_ns)
+            return -LX_EAGAIN; /* a zero timeout only looks */
+        x->in_timedwait = true;
+        x->timedwait_stopped = false;
+        x->timedwait_set = set;
+        x->real_blocked = t->sigmask;
+        t->call_deadline_ns = forever ? 0 : lx_now_ns() + wait_ns;
+        set_mask(t, t->sigmask & ~set);
+    } else if (t->interrupted || x->timedwait_stopped) {
+        timedwait_end(t, x);
+        return -LX_EINTR;
+    } else if (t->call_deadline_ns && (t->timed_out || lx_now_ns() >= t->call_deadline_ns)) {
+        timedwait_end(t, x);
+        return -LX_EAGAIN;
+    }
+    if (t->call_deadline_ns)
+        lx_wait_until(t, t->call_deadline_ns);
+    return LX_BLOCK;
+}
+
+void signal_mask_for_call(struct lx_thread *t, uint64_t mask)
+{
+    struct thread_extra *x = extra_of(t);
+    if (x->mask_saved)
+        return; /* a run after the first: the call's mask is in place */
+    x->saved_mask = t->sigmask;
+    x->mask_saved = true;
+    set_mask(t, mask);
+}
+
+int64_t signal_mask_call_end(struct lx_thread *t, int64_t result)
+{
+    if (result == LX_BLOCK || result == -LX_EINTR)
+        return result;
+    struct thread_extra *x = extra_of(t);
+    if (x->mask_saved) {
+        x->mask_saved = false;
+        set_mask(t, x->saved_mask);
+    }
+    return result;
 }
 
 const struct lx_syscall_def lx_syscalls_signal[] = {
@@ -827,9 +1200,12 @@ const struct lx_syscall_def lx_syscalls_signal[] = {
     LX_SYSCALL(34, pause, sys_pause),
     LX_SYSCALL(62, kill, sys_kill),
     LX_SYSCALL(127, rt_sigpending, sys_rt_sigpending),
+    LX_SYSCALL(128, rt_sigtimedwait, sys_rt_sigtimedwait),
+    LX_SYSCALL(129, rt_sigqueueinfo, sys_rt_sigqueueinfo),
     LX_SYSCALL(130, rt_sigsuspend, sys_rt_sigsuspend),
     LX_SYSCALL(131, sigaltstack, sys_sigaltstack),
     LX_SYSCALL(200, tkill, sys_tkill),
     LX_SYSCALL(234, tgkill, sys_tgkill),
+    LX_SYSCALL(297, rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo),
     { 0, NULL, NULL },
 };

@@ -103,6 +103,13 @@ _Static_assert(offsetof(struct lx_siginfo, u.proc.status) == 24, "si_status at 2
 _Static_assert(offsetof(struct lx_siginfo, u.proc.utime) == 32, "si_utime at 32");
 _Static_assert(offsetof(struct lx_siginfo, u.fault.addr) == 16, "si_addr at 16");
 
+/* What Linux keeps of a siginfo_t (struct kernel_siginfo): the first 48
+ * bytes, the union's first 32; the rest of a siginfo_t it hands out reads
+ * as zeros.  A pending signal keeps as much here (signal.c). */
+enum { LX_SIGINFO_KEPT = 48 };
+_Static_assert(LX_SIGINFO_KEPT >= offsetof(struct lx_siginfo, u.proc.utime) + 16,
+               "every field Linux fills is kept");
+
 struct lx_rt_sigframe {
     uint64_t pretcode;
     struct lx_ucontext uc;

@@ -31,12 +31,55 @@ enum lx_sig_effect lx_sig_effect(int sig, uint64_t handler)
 {
     if (sig == LX_SIGKILL)
         return LX_SIGEFFECT_KILL;
-    if (sig == LX_SIGSTOP || handler == LX_SIG_IGN)
+    if (sig == LX_SIGSTOP)
+        return LX_SIGEFFECT_STOP;
+    if (handler == LX_SIG_IGN)
         return LX_SIGEFFECT_NONE;
     if (handler != LX_SIG_DFL)
         return LX_SIGEFFECT_HANDLER;
-    enum lx_sig_default d = lx_sig_default_action(sig);
-    return d == LX_SIGDFL_TERM || d == LX_SIGDFL_CORE ? LX_SIGEFFECT_KILL : LX_SIGEFFECT_NONE;
+    switch (lx_sig_default_action(sig)) {
+    case LX_SIGDFL_TERM:
+    case LX_SIGDFL_CORE: return LX_SIGEFFECT_KILL;
+    case LX_SIGDFL_STOP: return LX_SIGEFFECT_STOP;
+    default: return LX_SIGEFFECT_NONE; /* ignored; SIGCONT continued when it was sent */
+    }
+}
+
+/* The highest si_code of each signal with codes of its own (uapi
+ * asm-generic/siginfo.h: NSIGILL, NSIGFPE, NSIGSEGV, NSIGBUS, NSIGTRAP,
+ * NSIGCHLD, NSIGSYS); any other signal's codes go up to NSIGPOLL. */
+static int sicode_limit(int sig)
+{
+    switch (sig) {
+    case LX_SIGILL: return 11;
+    case LX_SIGFPE: return 15;
+    case LX_SIGSEGV: return 10;
+    case LX_SIGBUS: return 5;
+    case LX_SIGTRAP: return 6;
+    case LX_SIGCHLD: return 6;
+    case LX_SIGSYS: return 2;
+    default: return 6; /* NSIGPOLL */
+    }
+}
+
+bool lx_siginfo_known_layout(int sig, int si_code)
+{
+    if (si_code == LX_SI_KERNEL)
+        return true;
+    if (si_code > LX_SI_USER)
+        return si_code <= sicode_limit(sig);
+    return si_code >= LX_SI_DETHREAD || si_code == LX_SI_ASYNCNL;
+}
+
+struct lx_cld lx_wait_status_cld(int status)
+{
+    if (status == LX_WAIT_STATUS_CONTINUED)
+        return (struct lx_cld){ LX_CLD_CONTINUED, LX_SIGCONT };
+    if ((status & 0xff) == 0x7f)
+        return (struct lx_cld){ LX_CLD_STOPPED, (status >> 8) & 0xff };
+    if (status & 0x7f)
+        return (struct lx_cld){ (status & LX_WCOREFLAG) ? LX_CLD_DUMPED : LX_CLD_KILLED, status & 0x7f };
+    return (struct lx_cld){ LX_CLD_EXITED, (status >> 8) & 0xff };
 }
 
 int lx_sig_next(uint64_t pending, uint64_t blocked)

@@ -44,7 +44,24 @@ enum {
     LX_CLD_EXITED = 1,
     LX_CLD_KILLED = 2,
     LX_CLD_DUMPED = 3,
+    LX_CLD_TRAPPED = 4,
+    LX_CLD_STOPPED = 5,
+    LX_CLD_CONTINUED = 6,
+    LX_SI_DETHREAD = -7,
+    LX_SI_ASYNCNL = -60,
 };
+
+/* wait4/waitid options linux_abi.h does not name (WSTOPPED is WUNTRACED). */
+enum {
+    LX_WSTOPPED = 2,
+    LX_WEXITED = 4,
+    LX_WNOTHREAD = 0x20000000,
+};
+#define LX_WCLONE 0x80000000u
+
+/* RLIMIT_SIGPENDING, and the most siginfo_t the personality queues for one
+ * process whatever that limit says (Linux counts per user; see signal.h). */
+enum { LX_RLIMIT_SIGPENDING = 11, LX_SIGQUEUE_MAX = 1024 };
 
 /* sigaltstack flags and the smallest stack it accepts (x86 MINSIGSTKSZ). */
 #define LX_SS_ONSTACK    1u
@@ -74,6 +91,11 @@ static inline uint64_t lx_sigbit(int sig)
     return 1ull << (sig - 1);
 }
 
+/* The signals whose default action stops the process. */
+#define LX_SIG_STOPPING                                                                     \
+    ((1ull << (LX_SIGSTOP - 1)) | (1ull << (LX_SIGTSTP - 1)) | (1ull << (LX_SIGTTIN - 1)) | \
+     (1ull << (LX_SIGTTOU - 1)))
+
 /* SIGKILL and SIGSTOP: never blocked, caught or ignored. */
 #define LX_SIG_UNBLOCKABLE ((1ull << (LX_SIGKILL - 1)) | (1ull << (LX_SIGSTOP - 1)))
 /* The signals a faulting instruction raises: a thread takes them before
@@ -95,10 +117,63 @@ enum lx_sig_default {
 enum lx_sig_default lx_sig_default_action(int sig);
 
 /* What delivering sig under the action handler (LX_SIG_DFL, LX_SIG_IGN or
- * an address) does.  The personality does not stop processes: a stop is
- * treated as ignored (and SIGCONT has nothing to continue). */
-enum lx_sig_effect { LX_SIGEFFECT_NONE, LX_SIGEFFECT_KILL, LX_SIGEFFECT_HANDLER };
+ * an address) does.  SIGCONT's continuing is not an effect of delivery: it
+ * happens when SIGCONT is sent, whatever its action (signal.h). */
+enum lx_sig_effect { LX_SIGEFFECT_NONE, LX_SIGEFFECT_KILL, LX_SIGEFFECT_HANDLER, LX_SIGEFFECT_STOP };
 enum lx_sig_effect lx_sig_effect(int sig, uint64_t handler);
+
+/* ---- queueing (Linux's __send_signal_locked) ----
+ * A standard signal (below LX_SIGRTMIN) is pending once: sending it again
+ * while it is pending changes nothing.  A real-time one is queued each
+ * time it is sent, each with its siginfo.  Each queued siginfo counts
+ * against the limit (RLIMIT_SIGPENDING), except that a standard signal
+ * with a kernel si_code (>= 0: SI_USER, SI_KERNEL, a fault's) is queued
+ * whatever the count.  With no room, a real-time signal whose si_code is
+ * not SI_USER is refused (the sender gets EAGAIN); any other is still
+ * made pending, without its siginfo (it then reads as SI_USER from pid 0,
+ * uid 0). */
+static inline bool lx_sig_queues_each(int sig)
+{
+    return sig >= LX_SIGRTMIN;
+}
+static inline bool lx_sig_over_limit_ok(int sig, int si_code)
+{
+    return sig < LX_SIGRTMIN && si_code >= 0;
+}
+static inline bool lx_sig_refused_when_full(int sig, int si_code)
+{
+    return sig >= LX_SIGRTMIN && si_code != LX_SI_USER;
+}
+
+/* rt_sigqueueinfo and rt_tgsigqueueinfo: a program may send a siginfo of
+ * its own making, but with a kernel's si_code (>= 0) or tkill's (SI_TKILL)
+ * only to itself (its own thread id): nobody may pretend to be the kernel
+ * or a kill()/tgkill(), which add their own sender. */
+static inline bool lx_sigqueueinfo_allowed(int si_code, bool to_itself)
+{
+    return to_itself || (si_code < 0 && si_code != LX_SI_TKILL);
+}
+/* Whether Linux knows the layout of a siginfo_t with sig and si_code
+ * (known_siginfo_layout): for an unknown one it refuses a caller's siginfo
+ * whose bytes past the first 48 are not all zero (E2BIG), since it keeps
+ * only those 48 (struct kernel_siginfo). */
+bool lx_siginfo_known_layout(int sig, int si_code);
+
+/* ---- wait statuses of job control ---- */
+/* wait4's status of a child stopped by sig (WIFSTOPPED, WSTOPSIG). */
+static inline int lx_wait_status_stopped(int sig)
+{
+    return (sig << 8) | 0x7f;
+}
+/* wait4's status of a child continued by SIGCONT (WIFCONTINUED). */
+enum { LX_WAIT_STATUS_CONTINUED = 0xffff };
+/* waitid's si_code and si_status for a wait status: CLD_EXITED with the
+ * exit code, CLD_KILLED (or CLD_DUMPED with LX_WCOREFLAG) with the signal,
+ * CLD_STOPPED with the stop signal, CLD_CONTINUED with SIGCONT. */
+struct lx_cld {
+    int code, status;
+};
+struct lx_cld lx_wait_status_cld(int status);
 
 /* The signal a thread takes next from pending, not counting blocked ones:
  * a synchronous one first, then the lowest number.  0 when none. */

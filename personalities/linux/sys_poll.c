@@ -7,15 +7,13 @@
  * is computed at the first run and kept in t->call_deadline_ns, so that
  * wake-ups do not stretch the timeout.  A signal ends the wait with EINTR
  * (main.c's complete() runs the call once more and turns a second
- * LX_BLOCK into -EINTR).
- *
- * Not done: the signal mask of ppoll/pselect6 is checked and read but not
- * installed for the duration of the wait (that needs signal.c's help, as
- * rt_sigsuspend does). */
+ * LX_BLOCK into -EINTR).  The signal mask of ppoll and pselect6 is in
+ * place for the duration of the call (signal.h, signal_mask_for_call). */
 #include "sys_file.h"
 
 #include "heap.h"
 #include "mm.h"
+#include "signal.h"
 #include <kumiki/user.h>
 
 enum {
@@ -101,7 +99,8 @@ static void write_back_left(struct lx_thread *t, uint64_t uaddr, const struct wa
     mm_copy_out(t->proc->mm, uaddr, v, sizeof(v));
 }
 
-/* The sigmask argument of ppoll/pselect6: checked and read. */
+/* The sigmask argument of ppoll/pselect6: checked, read and put in place
+ * until the call returns (through signal_mask_call_end). */
 static int sigmask_arg(struct lx_thread *t, uint64_t umask, uint64_t size)
 {
     if (!umask)
@@ -109,7 +108,10 @@ static int sigmask_arg(struct lx_thread *t, uint64_t umask, uint64_t size)
     if (size != sizeof(uint64_t))
         return -LX_EINVAL;
     uint64_t mask;
-    return mm_copy_in(t->proc->mm, &mask, umask, sizeof(mask)) ? -LX_EFAULT : 0;
+    if (mm_copy_in(t->proc->mm, &mask, umask, sizeof(mask)))
+        return -LX_EFAULT;
+    signal_mask_for_call(t, mask);
+    return 0;
 }
 
 /* ---- poll ---------------------------------------------------------------------- */
@@ -177,7 +179,7 @@ int64_t sys_ppoll(struct lx_thread *t, const struct lx_syscall_regs *r)
         ret = poll_run(t, r->rdi, arg_uint(r->rsi), &w);
     if (ret >= 0)
         write_back_left(t, r->rdx, &w, false);
-    return ret;
+    return signal_mask_call_end(t, ret);
 }
 
 /* ---- select ---------------------------------------------------------------------- */
@@ -284,14 +286,12 @@ int64_t sys_pselect6(struct lx_thread *t, const struct lx_syscall_regs *r)
     int64_t ret = timespec_limit(t, r->r8, &w);
     if (ret == 0 && r->r9) {
         uint64_t sig[2]; /* { const sigset_t *ss; size_t ss_len } */
-        if (mm_copy_in(t->proc->mm, sig, r->r9, sizeof(sig)))
-            return -LX_EFAULT;
-        ret = sigmask_arg(t, sig[0], sig[1]);
+        ret = mm_copy_in(t->proc->mm, sig, r->r9, sizeof(sig)) ? -LX_EFAULT : sigmask_arg(t, sig[0], sig[1]);
     }
     const uint64_t sets[3] = { r->rsi, r->rdx, r->r10 };
     if (ret == 0)
         ret = select_run(t, arg_int(r->rdi), sets, &w);
     if (ret >= 0)
         write_back_left(t, r->r8, &w, false);
-    return ret;
+    return signal_mask_call_end(t, ret);
 }

@@ -8,6 +8,7 @@
 #include "../hostlink.h"
 #include "../mm.h"
 #include "../personality.h"
+#include "../signal.h"
 #include "../vfs.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -309,6 +310,30 @@ int host_waiting_on(const struct lx_thread *t, const struct lx_waitq *q)
 void lx_signal_thread(struct lx_thread *t, int sig)
 {
     t->sigpending |= 1ull << (sig - 1);
+}
+
+/* signal.c's mask of ppoll and pselect6 (signal.h): the call's mask while
+ * it runs; the thread's own back when it returns, unless it waits or was
+ * interrupted (then a handler would run first). */
+static struct lx_thread *call_mask_owner;
+static uint64_t call_mask_saved;
+
+void signal_mask_for_call(struct lx_thread *t, uint64_t mask)
+{
+    if (call_mask_owner == t)
+        return;
+    call_mask_owner = t;
+    call_mask_saved = t->sigmask;
+    t->sigmask = mask & ~(LX_SIG_UNBLOCKABLE);
+}
+
+int64_t signal_mask_call_end(struct lx_thread *t, int64_t result)
+{
+    if (result != LX_BLOCK && result != -LX_EINTR && call_mask_owner == t) {
+        t->sigmask = call_mask_saved;
+        call_mask_owner = NULL;
+    }
+    return result;
 }
 
 /* ---- The process table (procfs reads it) ---- */

@@ -10,13 +10,21 @@
  * rt_sigsuspend's mask, default actions (ignore, terminate, core), killing
  * a process from the main loop (signal_flush_deferred), forced fault
  * signals, frames that cannot be written, the alternate stack, kill's
- * targets and permissions, and the argument checks of each call. */
+ * targets and permissions, the argument checks of each call, queued
+ * real-time signals and their limit, rt_sigqueueinfo and
+ * rt_tgsigqueueinfo, rt_sigtimedwait, ppoll's mask, and job control:
+ * stopping (threads held, suspended or left waiting), continuing, the
+ * parent's SIGCHLD and wait reports, orphaned process groups.  The
+ * allocator is malloc, so AddressSanitizer sees a queued siginfo that is
+ * never freed. */
+#include "../heap.h"
 #include "../personality.h"
 #include "../signal.h"
 #include "../syscall.h"
 #include "check.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the fake personality ---------------------------------------------------------- */
@@ -39,10 +47,13 @@ enum {
     NR_PAUSE = 34,
     NR_KILL = 62,
     NR_SIGPENDING = 127,
+    NR_SIGTIMEDWAIT = 128,
+    NR_SIGQUEUEINFO = 129,
     NR_SIGSUSPEND = 130,
     NR_SIGALTSTACK = 131,
     NR_TKILL = 200,
-    NR_TGKILL = 234
+    NR_TGKILL = 234,
+    NR_TGSIGQUEUEINFO = 297
 };
 
 static uint8_t mem[MEM_SIZE];
@@ -52,6 +63,11 @@ static struct lx_thread threads[4];
 static struct lx_cpu cpus[4];
 static int exit_status[3]; /* as proc_exit_group got it, -1: alive */
 static unsigned wakes, register_writes;
+static unsigned child_wakes[3]; /* lx_wake of procs[i].child_exit */
+static bool suspended[4];       /* thread_suspend / thread_resume */
+static unsigned suspends, resumes;
+static uint64_t now_ns = 1000000000; /* lx_now_ns */
+static uint64_t deadline_of[4];      /* lx_wait_until */
 
 struct lx_personality lx;
 
@@ -127,20 +143,67 @@ void lx_wake_thread(struct lx_thread *t)
     if (t->state != LX_THREAD_BLOCKED)
         return;
     t->state = LX_THREAD_RETRY;
+    deadline_of[t->index] = 0;
     wakes++;
+}
+
+void lx_wake(struct lx_waitq *q)
+{
+    for (unsigned i = 0; i < 3; i++)
+        if (q == &procs[i].child_exit)
+            child_wakes[i]++;
+}
+
+uint64_t lx_now_ns(void)
+{
+    return now_ns;
+}
+
+void lx_wait_until(struct lx_thread *t, uint64_t deadline_ns)
+{
+    deadline_of[t->index] = deadline_ns;
+}
+
+int thread_suspend(struct lx_thread *t)
+{
+    CHECK(!suspended[t->index] && t->state == LX_THREAD_RUNNING);
+    suspended[t->index] = true;
+    suspends++;
+    return 0;
+}
+
+int thread_resume(struct lx_thread *t)
+{
+    CHECK(suspended[t->index]);
+    suspended[t->index] = false;
+    resumes++;
+    return 0;
+}
+
+void *lx_malloc(size_t size)
+{
+    return malloc(size);
+}
+
+void lx_free(void *p)
+{
+    free(p);
 }
 
 void proc_exit_group(struct lx_proc *p, int wait_status)
 {
     CHECK(p->state == LX_PROC_ALIVE);
     exit_status[p - procs] = wait_status;
-    p->state = LX_PROC_ZOMBIE;
-    p->wait_status = wait_status;
     for (struct lx_thread *t = p->threads; t; t = t->next_in_proc) {
+        signal_thread_released(t);
+        suspended[t->index] = false; /* its TCB is gone */
         t->state = LX_THREAD_FREE;
         t->proc = NULL;
     }
     p->threads = NULL;
+    signal_proc_ended(p);
+    p->state = LX_PROC_ZOMBIE;
+    p->wait_status = wait_status;
 }
 
 int thread_read_cpu(struct lx_thread *t, struct lx_cpu *cpu)
@@ -167,6 +230,8 @@ static void make_proc(unsigned i, unsigned first, unsigned count, uint32_t uid)
                            .euid = uid,
                            .exit_signal = LX_SIGCHLD };
     p->pgid = p->sid = 10;
+    for (unsigned r = 0; r < LX_RLIM_NLIMITS; r++)
+        p->rlimits[r] = (struct lx_rlimit){ LX_RLIM_INFINITY, LX_RLIM_INFINITY };
     exit_status[i] = -1;
     for (unsigned k = first + count; k-- > first;) {
         struct lx_thread *t = &threads[k];
@@ -190,6 +255,16 @@ static void make_proc(unsigned i, unsigned first, unsigned count, uint32_t uid)
 /* procs[0]: pid 10, threads 0 and 1; procs[1]: pid 20, thread 2. */
 static void reset(void)
 {
+    for (unsigned i = 0; i < 3; i++) { /* what a test left queued */
+        for (struct lx_thread *t = procs[i].threads; t; t = t->next_in_proc)
+            signal_thread_released(t);
+        signal_proc_ended(&procs[i]);
+        CHECK(procs[i].sigqueued == 0);
+    }
+    memset(suspended, 0, sizeof(suspended));
+    memset(child_wakes, 0, sizeof(child_wakes));
+    memset(deadline_of, 0, sizeof(deadline_of));
+    suspends = resumes = 0;
     memset(mem, 0, sizeof(mem));
     memset(procs, 0, sizeof(procs));
     memset(threads, 0, sizeof(threads));
@@ -207,24 +282,37 @@ static lx_syscall_fn find_call(uint64_t nr)
     return NULL;
 }
 
-/* Runs the call the thread makes now (its registers in cpus[]), then what
- * main.c's complete() does.  Returns the handler's result (LX_BLOCK,
- * LX_NO_REPLY, LX_RESUME_AS_IS or the value); the thread's registers are
- * then those it resumes with. */
-static int64_t run_call(struct lx_thread *t)
+/* What main.c's complete() does with a call's result.  A thread whose
+ * process is stopped is held: LX_BLOCK with has_result.  Returns the
+ * result (LX_BLOCK, LX_NO_REPLY, LX_RESUME_AS_IS or the value); the
+ * thread's registers are then those it resumes with. */
+static int64_t complete_call(struct lx_thread *t, int64_t result)
 {
     struct lx_cpu *c = &cpus[t->index];
     lx_syscall_fn fn = find_call(t->regs.rax);
-    CHECK(fn != NULL);
-    t->state = LX_THREAD_SYSCALL;
-    int64_t result = fn(t, &t->regs);
+    if (result == LX_BLOCK && !t->has_result && lx_signal_deliverable(t)) {
+        t->interrupted = true;
+        result = fn(t, &t->regs);
+        if (result == LX_BLOCK)
+            result = -LX_EINTR;
+    }
+    if (result != LX_BLOCK && result != LX_NO_REPLY && signal_stop_point(t)) {
+        t->has_result = true;
+        t->result = result;
+        result = LX_BLOCK;
+    }
     if (result == LX_BLOCK) {
         t->state = LX_THREAD_BLOCKED;
         return result;
     }
-    if (result == LX_NO_REPLY || result == LX_RESUME_AS_IS) {
-        if (result == LX_RESUME_AS_IS)
-            t->state = LX_THREAD_RUNNING;
+    if (result == LX_NO_REPLY)
+        return result;
+    t->call_deadline_ns = 0;
+    t->timed_out = t->interrupted = false;
+    if (result == LX_RESUME_AS_IS) {
+        if (lx_signal_deliverable(t) && !signal_deliver(t, NULL, NULL, false))
+            return LX_NO_REPLY;
+        t->state = LX_THREAD_RUNNING;
         return result;
     }
     int64_t value = result;
@@ -239,6 +327,16 @@ static int64_t run_call(struct lx_thread *t)
     return result;
 }
 
+/* Runs the call the thread makes now (its registers in cpus[]), then what
+ * main.c's complete() does. */
+static int64_t run_call(struct lx_thread *t)
+{
+    lx_syscall_fn fn = find_call(t->regs.rax);
+    CHECK(fn != NULL);
+    t->state = LX_THREAD_SYSCALL;
+    return complete_call(t, fn(t, &t->regs));
+}
+
 static int64_t syscall6(struct lx_thread *t, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     struct lx_cpu *c = &cpus[t->index];
@@ -247,10 +345,20 @@ static int64_t syscall6(struct lx_thread *t, uint64_t nr, uint64_t a0, uint64_t 
     return run_call(t);
 }
 
-/* A woken thread's call runs again (main.c's run_retries). */
+/* A woken thread's call runs again, or its held result goes out (main.c's
+ * run_retries); a stopped one stays blocked. */
 static int64_t retry(struct lx_thread *t)
 {
     CHECK(t->state == LX_THREAD_RETRY);
+    if (signal_stopped(t)) {
+        t->state = LX_THREAD_BLOCKED;
+        return LX_BLOCK;
+    }
+    if (t->has_result) {
+        t->has_result = false;
+        t->state = LX_THREAD_SYSCALL;
+        return complete_call(t, t->result);
+    }
     return run_call(t);
 }
 
@@ -475,8 +583,8 @@ static void test_default_actions(void)
     CHECK(syscall6(&threads[2], NR_KILL, 10, LX_SIGCHLD, 0, 0) == 0);
     CHECK(procs[0].sigpending == 0);
     CHECK(syscall6(&threads[2], NR_KILL, 10, LX_SIGWINCH, 0, 0) == 0);
-    CHECK(syscall6(&threads[2], NR_KILL, 10, LX_SIGTSTP, 0, 0) == 0); /* stops: not implemented */
-    CHECK(procs[0].sigpending == 0 && exit_status[0] == -1);
+    CHECK(syscall6(&threads[2], NR_KILL, 10, LX_SIGCONT, 0, 0) == 0); /* nothing to continue */
+    CHECK(procs[0].sigpending == 0 && exit_status[0] == -1 && !procs[0].continued_report);
 
     /* SIGTERM to a process running user code: it ends from the main loop. */
     CHECK(syscall6(&threads[2], NR_KILL, 10, LX_SIGTERM, 0, 0) == 0);
@@ -787,6 +895,515 @@ static void test_child_exit(void)
     CHECK(f.info.si_code == LX_CLD_EXITED && f.info.u.proc.status == 3);
 }
 
+/* ---- queued signals, rt_sigqueueinfo, rt_sigtimedwait ------------------------------------ */
+
+#define INFO_AT (MEM_BASE + 0x400) /* a siginfo_t a program passes */
+#define WAIT_AT (MEM_BASE + 0x600) /* rt_sigtimedwait's set, timeout and info */
+
+/* The siginfo_t at INFO_AT: si_signo 99 (the kernel puts the signal there),
+ * code, pid, uid, si_value; `extra` sets a byte Linux does not keep. */
+static void put_siginfo(int code, int pid, uint32_t uid, uint64_t value, bool extra)
+{
+    struct lx_siginfo si;
+    memset(&si, 0, sizeof(si));
+    si.si_signo = 99;
+    si.si_code = code;
+    si.u.proc.pid = pid;
+    si.u.proc.uid = uid;
+    memcpy(si.u.bytes + 8, &value, sizeof(value)); /* si_value at 24 */
+    if (extra)
+        si.u.bytes[100 - 16] = 1;
+    memcpy(mem + (INFO_AT - MEM_BASE), &si, sizeof(si));
+}
+
+static uint64_t value_of(const struct lx_siginfo *si)
+{
+    uint64_t v;
+    memcpy(&v, si->u.bytes + 8, sizeof(v));
+    return v;
+}
+
+static bool kept_only(const struct lx_siginfo *si)
+{
+    for (size_t i = LX_SIGINFO_KEPT; i < sizeof(*si); i++)
+        if (((const uint8_t *)si)[i])
+            return false;
+    return true;
+}
+
+static void test_sigqueueinfo(void)
+{
+    reset();
+    struct lx_thread *t = &threads[0];
+    set_action(0, LX_SIGUSR1, HANDLER, LX_SA_SIGINFO, 0);
+    /* sigqueue(getpid(), SIGUSR1, 1234): the handler sees the siginfo as
+     * given (pid and uid included), with si_signo set. */
+    put_siginfo(LX_SI_QUEUE, 10, 1000, 1234, false);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 10, LX_SIGUSR1, INFO_AT, 0) == 0);
+    CHECK(cpus[0].rip == HANDLER && cpus[0].rdi == LX_SIGUSR1);
+    struct lx_rt_sigframe f = frame_at(cpus[0].rsp);
+    CHECK(f.info.si_signo == LX_SIGUSR1 && f.info.si_code == LX_SI_QUEUE && f.info.u.proc.pid == 10 &&
+          f.info.u.proc.uid == 1000 && value_of(&f.info) == 1234);
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS && procs[0].sigqueued == 0);
+    /* A known layout keeps 48 bytes, and ignores the rest. */
+    put_siginfo(LX_SI_QUEUE, 77, 5, 9, true);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 10, LX_SIGUSR1, INFO_AT, 0) == 0);
+    f = frame_at(cpus[0].rsp);
+    CHECK(f.info.u.proc.pid == 77 && f.info.u.proc.uid == 5 && value_of(&f.info) == 9 && kept_only(&f.info));
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+    /* An unknown layout must not carry more (E2BIG); zeros are fine. */
+    put_siginfo(-8, 10, 1000, 0, true);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 10, LX_SIGUSR1, INFO_AT, 0) == -LX_E2BIG);
+    put_siginfo(-8, 10, 1000, 0, false);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 10, LX_SIGUSR1, INFO_AT, 0) == 0);
+    CHECK(frame_at(cpus[0].rsp).info.si_code == -8 && handler_returns(t) == LX_RESUME_AS_IS);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 10, LX_SIGUSR1, 0x10, 0) == -LX_EFAULT);
+
+    /* To another process: a user code only; kernel codes and tkill's are
+     * refused (EPERM), to itself they are not.  Linux compares the pid
+     * with the caller's thread id. */
+    threads[2].sigmask = lx_sigbit(LX_SIGUSR1) | lx_sigbit(LX_SIGUSR2);
+    put_siginfo(LX_SI_QUEUE, 10, 1000, 1, false);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, LX_SIGUSR1, INFO_AT, 0) == 0);
+    CHECK(procs[1].sigpending == lx_sigbit(LX_SIGUSR1) && procs[1].sigqueued == 1);
+    static const int refused[] = { LX_SI_USER, LX_SI_TKILL, LX_SI_KERNEL, LX_CLD_EXITED };
+    for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        put_siginfo(refused[i], 10, 1000, 1, false);
+        CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, LX_SIGUSR2, INFO_AT, 0) == -LX_EPERM);
+        CHECK(syscall6(&threads[1], NR_SIGQUEUEINFO, 10, LX_SIGUSR2, INFO_AT, 0) == -LX_EPERM);
+    }
+    CHECK(procs[1].sigpending == lx_sigbit(LX_SIGUSR1));
+    set_action(0, LX_SIGUSR2, HANDLER2, LX_SA_SIGINFO, 0);
+    put_siginfo(LX_SI_KERNEL, 0, 0, 0, false);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 10, LX_SIGUSR2, INFO_AT, 0) == 0);
+    CHECK(cpus[0].rip == HANDLER2 && frame_at(cpus[0].rsp).info.si_code == LX_SI_KERNEL);
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+    /* The target is looked up before the signal number is checked. */
+    put_siginfo(LX_SI_QUEUE, 10, 1000, 1, false);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 55, LX_SIGUSR1, INFO_AT, 0) == -LX_ESRCH);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 0, LX_SIGUSR1, INFO_AT, 0) == -LX_ESRCH);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, (uint64_t)-1, LX_SIGUSR1, INFO_AT, 0) == -LX_ESRCH);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, 65, INFO_AT, 0) == -LX_EINVAL);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, 0, INFO_AT, 0) == 0);
+    /* Another user's process: EPERM for a user code. */
+    procs[1].uid = procs[1].euid = 2000;
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, LX_SIGUSR1, INFO_AT, 0) == -LX_EPERM);
+
+    /* rt_tgsigqueueinfo: one thread; EFAULT first, then the ids. */
+    reset();
+    threads[1].sigmask = lx_sigbit(LX_SIGUSR2);
+    put_siginfo(LX_SI_QUEUE, 10, 1000, 5, false);
+    CHECK(syscall6(&threads[2], NR_TGSIGQUEUEINFO, 0, 0, LX_SIGUSR2, 0x10) == -LX_EFAULT);
+    CHECK(syscall6(&threads[2], NR_TGSIGQUEUEINFO, 0, 11, LX_SIGUSR2, INFO_AT) == -LX_EINVAL);
+    CHECK(syscall6(&threads[2], NR_TGSIGQUEUEINFO, 10, 0, LX_SIGUSR2, INFO_AT) == -LX_EINVAL);
+    CHECK(syscall6(&threads[2], NR_TGSIGQUEUEINFO, 20, 11, LX_SIGUSR2, INFO_AT) == -LX_ESRCH);
+    CHECK(syscall6(&threads[2], NR_TGSIGQUEUEINFO, 10, 11, 65, INFO_AT) == -LX_EINVAL);
+    CHECK(syscall6(&threads[2], NR_TGSIGQUEUEINFO, 10, 11, LX_SIGUSR2, INFO_AT) == 0);
+    CHECK(threads[1].sigpending == lx_sigbit(LX_SIGUSR2) && procs[0].sigpending == 0);
+    put_siginfo(LX_SI_TKILL, 10, 1000, 5, false);
+    CHECK(syscall6(&threads[2], NR_TGSIGQUEUEINFO, 10, 11, LX_SIGUSR1, INFO_AT) == -LX_EPERM);
+    threads[1].sigmask |= lx_sigbit(LX_SIGUSR1);
+    CHECK(syscall6(&threads[1], NR_TGSIGQUEUEINFO, 10, 11, LX_SIGUSR1, INFO_AT) == 0); /* itself */
+    CHECK(threads[1].sigpending == (lx_sigbit(LX_SIGUSR1) | lx_sigbit(LX_SIGUSR2)));
+}
+
+static void test_realtime_queue(void)
+{
+    reset();
+    struct lx_thread *t = &threads[2];
+    const int rt = 34;
+    set_action(1, rt, HANDLER, LX_SA_SIGINFO, 0);
+    set_action(1, LX_SIGUSR1, HANDLER2, LX_SA_SIGINFO, 0);
+    t->sigmask = lx_sigbit(rt) | lx_sigbit(LX_SIGUSR1);
+    for (uint64_t v = 1; v <= 3; v++) {
+        put_siginfo(LX_SI_QUEUE, 20, 1000, v, false);
+        CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, (uint64_t)rt, INFO_AT, 0) == 0);
+    }
+    /* A standard signal sent twice is pending once, with the first siginfo. */
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR1, 0, 0) == 0);
+    CHECK(syscall6(t, NR_KILL, 20, LX_SIGUSR1, 0, 0) == 0);
+    CHECK(procs[1].sigpending == (lx_sigbit(rt) | lx_sigbit(LX_SIGUSR1)) && procs[1].sigqueued == 4);
+    /* Unblocked: SIGUSR1 first (lower number), its handler on top; the
+     * real-time one waits in its own handler's mask until that returns,
+     * then each instance comes in order, as on Linux. */
+    poke_u64(SCRATCH, lx_sigbit(rt) | lx_sigbit(LX_SIGUSR1));
+    CHECK(syscall6(t, NR_SIGPROCMASK, LX_SIG_UNBLOCK, SCRATCH, 0, 8) == 0);
+    struct lx_rt_sigframe f = frame_at(cpus[2].rsp);
+    CHECK(cpus[2].rip == HANDLER && value_of(&f.info) == 1 && f.uc.uc_mcontext.rip == HANDLER2);
+    for (uint64_t v = 2; v <= 3; v++) {
+        CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+        f = frame_at(cpus[2].rsp);
+        CHECK(cpus[2].rip == HANDLER && f.info.si_code == LX_SI_QUEUE && value_of(&f.info) == v);
+    }
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+    f = frame_at(cpus[2].rsp);
+    CHECK(cpus[2].rip == HANDLER2 && f.info.si_code == LX_SI_USER && f.info.u.proc.pid == 10);
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+    CHECK(cpus[2].rip == CALL_RIP && procs[1].sigpending == 0 && procs[1].sigqueued == 0);
+
+    /* The limit (RLIMIT_SIGPENDING, here 2): a real-time signal with a
+     * siginfo of its own is refused (EAGAIN); kill()'s is pending without
+     * its siginfo, as is a standard signal. */
+    reset();
+    procs[1].rlimits[LX_RLIMIT_SIGPENDING].cur = 2;
+    t->sigmask = lx_sigbit(rt) | lx_sigbit(rt + 1) | lx_sigbit(LX_SIGUSR1) | lx_sigbit(LX_SIGUSR2);
+    put_siginfo(LX_SI_QUEUE, 20, 1000, 7, false);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, (uint64_t)rt, INFO_AT, 0) == 0);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, (uint64_t)rt, INFO_AT, 0) == 0);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, (uint64_t)rt, INFO_AT, 0) == -LX_EAGAIN);
+    CHECK(syscall6(t, NR_TGKILL, 20, 20, (uint64_t)rt + 1, 0) == -LX_EAGAIN && procs[1].sigqueued == 2);
+    CHECK(syscall6(t, NR_KILL, 20, (uint64_t)rt + 1, 0, 0) == 0);
+    CHECK(syscall6(t, NR_SIGQUEUEINFO, 20, LX_SIGUSR1, INFO_AT, 0) == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR2, 0, 0) == 0); /* a kernel code: over the limit */
+    CHECK(procs[1].sigqueued == 3);
+    CHECK(procs[1].sigpending ==
+          (lx_sigbit(rt) | lx_sigbit(rt + 1) | lx_sigbit(LX_SIGUSR1) | lx_sigbit(LX_SIGUSR2)));
+    /* Taken with rt_sigtimedwait: the lost siginfo reads as SI_USER from 0. */
+    poke_u64(WAIT_AT, lx_sigbit(LX_SIGUSR1));
+    poke_u64(WAIT_AT + 8, 0);
+    poke_u64(WAIT_AT + 16, 0);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, WAIT_AT + 32, WAIT_AT + 8, 8) == LX_SIGUSR1);
+    struct lx_siginfo si;
+    memcpy(&si, mem + (WAIT_AT + 32 - MEM_BASE), sizeof(si));
+    CHECK(si.si_signo == LX_SIGUSR1 && si.si_code == LX_SI_USER && si.u.proc.pid == 0 && kept_only(&si));
+    poke_u64(WAIT_AT, lx_sigbit(LX_SIGUSR2));
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, WAIT_AT + 32, WAIT_AT + 8, 8) == LX_SIGUSR2);
+    memcpy(&si, mem + (WAIT_AT + 32 - MEM_BASE), sizeof(si));
+    CHECK(si.si_code == LX_SI_USER && si.u.proc.pid == 10);
+    /* Ignoring a real-time signal drops every queued instance. */
+    uint64_t ign[4] = { LX_SIG_IGN, 0, 0, 0 };
+    memcpy(mem + (SCRATCH - MEM_BASE), ign, sizeof(ign));
+    CHECK(syscall6(t, NR_SIGACTION, (uint64_t)rt, SCRATCH, 0, 8) == 0);
+    CHECK(procs[1].sigpending == lx_sigbit(rt + 1) && procs[1].sigqueued == 0);
+}
+
+static void set_timeout(uint64_t sec, uint64_t nsec)
+{
+    poke_u64(WAIT_AT + 8, sec);
+    poke_u64(WAIT_AT + 16, nsec);
+}
+
+static void test_sigtimedwait(void)
+{
+    reset();
+    struct lx_thread *t = &threads[2];
+    t->sigmask = lx_sigbit(LX_SIGUSR1);
+    poke_u64(WAIT_AT, lx_sigbit(LX_SIGUSR1) | lx_sigbit(LX_SIGKILL));
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0, 0, 4) == -LX_EINVAL);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, 0x10, 0, 0, 8) == -LX_EFAULT);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0, 0x10, 8) == -LX_EFAULT);
+    set_timeout(0, 1000000000);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0, WAIT_AT + 8, 8) == -LX_EINVAL);
+    set_timeout((uint64_t)-1, 0);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0, WAIT_AT + 8, 8) == -LX_EINVAL);
+    set_timeout(0, 0);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0, WAIT_AT + 8, 8) == -LX_EAGAIN);
+    CHECK(t->sigmask == lx_sigbit(LX_SIGUSR1));
+    /* Pending already: taken, with its siginfo. */
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR1, 0, 0) == 0);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, WAIT_AT + 32, 0, 8) == LX_SIGUSR1);
+    struct lx_siginfo si;
+    memcpy(&si, mem + (WAIT_AT + 32 - MEM_BASE), sizeof(si));
+    CHECK(si.si_signo == LX_SIGUSR1 && si.si_code == LX_SI_USER && si.u.proc.pid == 10);
+    CHECK(procs[1].sigpending == 0 && cpus[2].rax == LX_SIGUSR1);
+
+    /* Waiting: the set is unblocked meanwhile, so SIGUSR1 (whose action
+     * is to terminate) wakes it instead of killing the process. */
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, WAIT_AT + 32, 0, 8) == LX_BLOCK);
+    CHECK(t->sigmask == 0 && deadline_of[2] == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR1, 0, 0) == 0);
+    signal_flush_deferred();
+    CHECK(exit_status[1] == -1 && t->state == LX_THREAD_RETRY);
+    CHECK(retry(t) == LX_SIGUSR1 && t->sigmask == lx_sigbit(LX_SIGUSR1));
+
+    /* A timeout. */
+    set_timeout(0, 5000);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0, WAIT_AT + 8, 8) == LX_BLOCK);
+    CHECK(deadline_of[2] == now_ns + 5000);
+    now_ns += 5000;
+    t->timed_out = true; /* lx_expire_deadlines */
+    lx_wake_thread(t);
+    CHECK(retry(t) == -LX_EAGAIN && t->sigmask == lx_sigbit(LX_SIGUSR1) && t->call_deadline_ns == 0);
+
+    /* Another signal interrupts it: EINTR, never restarted, and the
+     * handler's frame holds the thread's own mask. */
+    set_action(1, LX_SIGUSR2, HANDLER, LX_SA_RESTART, 0);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0, 0, 8) == LX_BLOCK);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR2, 0, 0) == 0);
+    CHECK(retry(t) == -LX_EINTR && cpus[2].rip == HANDLER);
+    struct lx_rt_sigframe f = frame_at(cpus[2].rsp);
+    CHECK(f.uc.uc_sigmask == lx_sigbit(LX_SIGUSR1) && f.uc.uc_mcontext.rax == (uint64_t)-LX_EINTR &&
+          f.uc.uc_mcontext.rip == CALL_RIP);
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS && t->sigmask == lx_sigbit(LX_SIGUSR1));
+
+    /* A bad info pointer: the signal is taken all the same. */
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR1, 0, 0) == 0);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0x10, 0, 8) == -LX_EFAULT && procs[1].sigpending == 0);
+
+    /* A process's signal goes to the thread that waits for it, even when
+     * another thread would take it otherwise (and be killed by it). */
+    reset();
+    threads[0].sigmask = lx_sigbit(LX_SIGUSR1);
+    poke_u64(WAIT_AT, lx_sigbit(LX_SIGUSR1));
+    CHECK(syscall6(&threads[0], NR_SIGTIMEDWAIT, WAIT_AT, 0, 0, 8) == LX_BLOCK);
+    CHECK(syscall6(&threads[2], NR_KILL, 10, LX_SIGUSR1, 0, 0) == 0);
+    signal_flush_deferred();
+    CHECK(exit_status[0] == -1 && threads[0].state == LX_THREAD_RETRY);
+    CHECK(retry(&threads[0]) == LX_SIGUSR1);
+
+    /* A stop interrupts it: EINTR once continued (signal(7)). */
+    reset();
+    t->sigmask = lx_sigbit(LX_SIGUSR1);
+    CHECK(syscall6(t, NR_SIGTIMEDWAIT, WAIT_AT, 0, 0, 8) == LX_BLOCK);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0 && procs[1].stopped);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0 && t->state == LX_THREAD_RETRY);
+    CHECK(retry(t) == -LX_EINTR && t->sigmask == lx_sigbit(LX_SIGUSR1));
+}
+
+/* ---- ppoll's mask ----------------------------------------------------------------------- */
+
+static void test_call_mask(void)
+{
+    reset();
+    struct lx_thread *t = &threads[2];
+    set_action(1, LX_SIGUSR1, HANDLER, LX_SA_RESTART, 0);
+    t->sigmask = lx_sigbit(LX_SIGUSR1);
+    /* The first run puts the mask in place, the runs after it keep it. */
+    signal_mask_for_call(t, lx_sigbit(LX_SIGHUP) | lx_sigbit(LX_SIGKILL));
+    CHECK(t->sigmask == lx_sigbit(LX_SIGHUP));
+    signal_mask_for_call(t, 0);
+    CHECK(t->sigmask == lx_sigbit(LX_SIGHUP));
+    CHECK(signal_mask_call_end(t, LX_BLOCK) == LX_BLOCK && t->sigmask == lx_sigbit(LX_SIGHUP));
+    /* A result: the old mask is back at once (a signal only the call's
+     * mask let through stays pending). */
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR1, 0, 0) == 0);
+    CHECK(signal_mask_call_end(t, 1) == 1 && t->sigmask == lx_sigbit(LX_SIGUSR1));
+    CHECK(procs[1].sigpending == lx_sigbit(LX_SIGUSR1));
+
+    /* Interrupted: the handler runs with the call's mask; its frame holds
+     * the old one; ppoll is not restarted, SA_RESTART or not. */
+    signal_mask_for_call(t, 0);
+    CHECK(signal_mask_call_end(t, -LX_EINTR) == -LX_EINTR && t->sigmask == 0);
+    t->regs =
+        (struct lx_syscall_regs){ 271 /* ppoll */, SCRATCH, 1, 0, 0, 8, 0, CALL_RIP, cpus[2].rsp, 0x202 };
+    t->state = LX_THREAD_SYSCALL;
+    CHECK(complete_call(t, -LX_EINTR) == -LX_EINTR);
+    struct lx_rt_sigframe f = frame_at(cpus[2].rsp);
+    CHECK(cpus[2].rip == HANDLER && f.uc.uc_sigmask == lx_sigbit(LX_SIGUSR1) &&
+          f.uc.uc_mcontext.rax == (uint64_t)-LX_EINTR && t->sigmask == lx_sigbit(LX_SIGUSR1));
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS && t->sigmask == lx_sigbit(LX_SIGUSR1));
+
+    /* Interrupted with no handler to run: the mask goes back and the call
+     * starts again (it puts its mask in place again). */
+    signal_mask_for_call(t, 0);
+    t->regs = (struct lx_syscall_regs){ 271, SCRATCH, 1, 0, 0, 8, 0, CALL_RIP, cpus[2].rsp, 0x202 };
+    t->state = LX_THREAD_SYSCALL;
+    CHECK(complete_call(t, -LX_EINTR) == -LX_EINTR);
+    CHECK(cpus[2].rip == CALL_RIP - 2 && cpus[2].rax == 271 && t->sigmask == lx_sigbit(LX_SIGUSR1));
+}
+
+/* ---- job control -------------------------------------------------------------------------- */
+
+static int status_of(unsigned proc, int options)
+{
+    int status = -1;
+    return signal_wait_job(&procs[proc], options, &status) ? status : -1;
+}
+
+static struct lx_siginfo pending_sigchld(void)
+{
+    /* procs[0]'s thread 0 blocks SIGCHLD: take it with rt_sigtimedwait. */
+    poke_u64(WAIT_AT, lx_sigbit(LX_SIGCHLD));
+    set_timeout(0, 0);
+    struct lx_siginfo si;
+    memset(&si, 0, sizeof(si));
+    if (syscall6(&threads[0], NR_SIGTIMEDWAIT, WAIT_AT, WAIT_AT + 32, WAIT_AT + 8, 8) == LX_SIGCHLD)
+        memcpy(&si, mem + (WAIT_AT + 32 - MEM_BASE), sizeof(si));
+    return si;
+}
+
+/* procs[1] (pid 20, thread 2) is procs[0]'s child; procs[0] catches
+ * SIGCHLD (blocked, so the siginfo can be read) unless sa_flags say. */
+static void reset_family(uint64_t sigchld_flags)
+{
+    reset();
+    procs[1].parent = &procs[0];
+    set_action(0, LX_SIGCHLD, HANDLER2, LX_SA_SIGINFO | sigchld_flags, 0);
+    threads[0].sigmask = lx_sigbit(LX_SIGCHLD);
+}
+
+static void test_stop_and_continue(void)
+{
+    /* SIGSTOP to a process running user code: stopped at once, the parent
+     * told (SIGCHLD, CLD_STOPPED) and woken; its thread is suspended by
+     * the main loop's sweep. */
+    reset_family(0);
+    struct lx_thread *c = &threads[2];
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0);
+    CHECK(procs[1].stopped && procs[1].sigpending == 0 && child_wakes[0] == 1);
+    struct lx_siginfo si = pending_sigchld();
+    CHECK(si.si_code == LX_CLD_STOPPED && si.u.proc.status == LX_SIGSTOP && si.u.proc.pid == 20 &&
+          si.u.proc.uid == 1000);
+    CHECK(signal_stop_sweep_pending() && c->state == LX_THREAD_RUNNING);
+    signal_suspend_stopped();
+    CHECK(suspended[2] && suspends == 1 && !signal_stop_sweep_pending());
+    signal_suspend_stopped();
+    CHECK(suspends == 1);
+    /* wait4: WUNTRACED reports the stop once (WNOWAIT leaves it). */
+    CHECK(status_of(1, 0) == -1 && status_of(1, LX_WCONTINUED) == -1);
+    CHECK(status_of(1, LX_WSTOPPED | LX_WNOWAIT) == 0x137f);
+    CHECK(status_of(1, LX_WSTOPPED) == 0x137f && status_of(1, LX_WSTOPPED) == -1);
+    /* More stop signals while stopped: pending, nothing reported. */
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGTSTP, 0, 0) == 0);
+    CHECK(procs[1].sigpending == lx_sigbit(LX_SIGTSTP) && status_of(1, LX_WSTOPPED) == -1);
+    /* SIGCONT: resumed, the pending stop dropped, the parent told. */
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0);
+    CHECK(!procs[1].stopped && !suspended[2] && resumes == 1 && procs[1].sigpending == 0);
+    CHECK(child_wakes[0] == 2 && status_of(1, LX_WSTOPPED) == -1);
+    CHECK(status_of(1, LX_WCONTINUED | LX_WNOWAIT) == 0xffff);
+    CHECK(status_of(1, LX_WCONTINUED) == 0xffff && status_of(1, LX_WCONTINUED) == -1);
+    si = pending_sigchld();
+    CHECK(si.si_code == LX_CLD_CONTINUED && si.u.proc.status == LX_SIGCONT && si.u.proc.pid == 20);
+    /* SIGCONT to a process that runs: nothing to continue, nothing told. */
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0);
+    CHECK(!procs[1].continued_report && child_wakes[0] == 2);
+
+    /* raise(SIGTSTP): the thread's own call gets no answer until SIGCONT
+     * (it is held as a result), and it is not suspended. */
+    reset_family(0);
+    set_action(1, LX_SIGUSR1, HANDLER, 0, 0);
+    CHECK(syscall6(c, NR_TKILL, 20, LX_SIGTSTP, 0, 0) == LX_BLOCK);
+    CHECK(procs[1].stopped && c->has_result && c->state == LX_THREAD_BLOCKED);
+    signal_suspend_stopped();
+    CHECK(suspends == 0);
+    CHECK(status_of(1, LX_WSTOPPED) == lx_wait_status_stopped(LX_SIGTSTP));
+    /* A handled signal meanwhile is delivered when it continues. */
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR1, 0, 0) == 0);
+    CHECK(c->state == LX_THREAD_BLOCKED && procs[1].sigpending == lx_sigbit(LX_SIGUSR1));
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0 && c->state == LX_THREAD_RETRY);
+    CHECK(retry(c) == 0 && cpus[2].rip == HANDLER);
+    struct lx_rt_sigframe f = frame_at(cpus[2].rsp);
+    CHECK(f.uc.uc_mcontext.rip == CALL_RIP && f.uc.uc_mcontext.rax == 0);
+    CHECK(handler_returns(c) == LX_RESUME_AS_IS && cpus[2].rip == CALL_RIP);
+
+    /* A thread waiting in a call stays blocked; woken while stopped, its
+     * call does not run; SIGCONT wakes it again. */
+    reset_family(0);
+    set_action(1, LX_SIGUSR1, HANDLER, 0, 0);
+    CHECK(syscall6(c, NR_PAUSE, 0, 0, 0, 0) == LX_BLOCK);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0);
+    signal_suspend_stopped();
+    CHECK(suspends == 0 && c->state == LX_THREAD_BLOCKED);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGUSR1, 0, 0) == 0 && c->state == LX_THREAD_RETRY);
+    CHECK(retry(c) == LX_BLOCK && c->state == LX_THREAD_BLOCKED && !c->has_result);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0 && c->state == LX_THREAD_RETRY);
+    CHECK(retry(c) == -LX_EINTR && cpus[2].rip == HANDLER);
+
+    /* A fault answered while stopped is held too (main.c answers faults
+     * through complete() with LX_RESUME_AS_IS). */
+    reset_family(0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0);
+    c->state = LX_THREAD_SYSCALL;
+    CHECK(complete_call(c, LX_RESUME_AS_IS) == LX_BLOCK && c->has_result);
+    signal_suspend_stopped();
+    CHECK(suspends == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0);
+    CHECK(retry(c) == LX_RESUME_AS_IS && c->state == LX_THREAD_RUNNING);
+
+    /* A vfork parent is not woken by SIGCONT: it waits for its child. */
+    reset_family(0);
+    c->state = LX_THREAD_BLOCKED;
+    c->has_result = true;
+    c->vfork_child = &procs[2];
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0);
+    CHECK(c->state == LX_THREAD_BLOCKED);
+    c->vfork_child = NULL;
+
+    /* SIGKILL ends a stopped process. */
+    reset_family(0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0);
+    signal_suspend_stopped();
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGKILL, 0, 0) == 0);
+    signal_flush_deferred();
+    CHECK(exit_status[1] == LX_SIGKILL && !procs[1].stopped && status_of(1, LX_WSTOPPED) == -1);
+}
+
+static void test_stop_rules(void)
+{
+    /* SA_NOCLDSTOP: no SIGCHLD for a stop or a continuation; wait4 is
+     * woken all the same. */
+    reset_family(LX_SA_NOCLDSTOP);
+    struct lx_thread *c = &threads[2];
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0);
+    CHECK(procs[0].sigpending == 0 && child_wakes[0] == 2);
+    /* SIGCHLD ignored: the same. */
+    reset_family(0);
+    uint64_t ign[4] = { LX_SIG_IGN, 0, 0, 0 };
+    memcpy(mem + (SCRATCH - MEM_BASE), ign, sizeof(ign));
+    CHECK(syscall6(&threads[0], NR_SIGACTION, LX_SIGCHLD, SCRATCH, 0, 8) == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0);
+    CHECK(procs[0].sigpending == 0 && child_wakes[0] == 1 && procs[1].stopped);
+
+    /* A blocked SIGTSTP stops when it is unblocked: the call that
+     * unblocks it gets its answer after SIGCONT. */
+    reset_family(0);
+    c->sigmask = lx_sigbit(LX_SIGTSTP);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGTSTP, 0, 0) == 0);
+    CHECK(!procs[1].stopped && procs[1].sigpending == lx_sigbit(LX_SIGTSTP));
+    poke_u64(SCRATCH, lx_sigbit(LX_SIGTSTP));
+    CHECK(syscall6(c, NR_SIGPROCMASK, LX_SIG_UNBLOCK, SCRATCH, 0, 8) == LX_BLOCK);
+    CHECK(procs[1].stopped && c->has_result && procs[1].sigpending == 0);
+    CHECK(status_of(1, LX_WSTOPPED) == lx_wait_status_stopped(LX_SIGTSTP));
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0);
+    CHECK(retry(c) == 0 && cpus[2].rip == CALL_RIP);
+
+    /* Caught, SIGTSTP does not stop. */
+    reset_family(0);
+    set_action(1, LX_SIGTSTP, HANDLER, 0, 0);
+    CHECK(syscall6(c, NR_TKILL, 20, LX_SIGTSTP, 0, 0) == 0);
+    CHECK(!procs[1].stopped && cpus[2].rip == HANDLER);
+
+    /* SIGCONT continues whatever its action or mask; then it is delivered
+     * as any signal.  Sending it drops pending stops; sending a stop drops
+     * a pending SIGCONT. */
+    reset_family(0);
+    set_action(1, LX_SIGCONT, HANDLER, 0, 0);
+    c->sigmask = lx_sigbit(LX_SIGCONT) | lx_sigbit(LX_SIGTSTP);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0 && procs[1].stopped);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0);
+    CHECK(!procs[1].stopped && procs[1].sigpending == lx_sigbit(LX_SIGCONT));
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGTSTP, 0, 0) == 0);
+    CHECK(procs[1].sigpending == lx_sigbit(LX_SIGTSTP));
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGCONT, 0, 0) == 0);
+    CHECK(procs[1].sigpending == lx_sigbit(LX_SIGCONT) && !procs[1].stopped);
+
+    /* An orphaned process group (no member's parent in another group of
+     * its session): SIGTSTP, SIGTTIN and SIGTTOU are discarded, SIGSTOP
+     * still stops. */
+    reset_family(0);
+    procs[1].pgid = procs[1].sid = 20;
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGTSTP, 0, 0) == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGTTIN, 0, 0) == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGTTOU, 0, 0) == 0);
+    CHECK(!procs[1].stopped && procs[1].sigpending == 0 && child_wakes[0] == 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGSTOP, 0, 0) == 0 && procs[1].stopped);
+    /* Its own group, its parent in another group of the same session (a
+     * shell's job): not orphaned. */
+    reset_family(0);
+    procs[1].pgid = 20;
+    CHECK(syscall6(&threads[0], NR_KILL, 20, LX_SIGTTOU, 0, 0) == 0 && procs[1].stopped);
+    /* A group whose process has no parent (kumiki-run's program) is not
+     * orphaned either. */
+    reset();
+    CHECK(syscall6(&threads[2], NR_KILL, 10, LX_SIGTSTP, 0, 0) == 0 && procs[0].stopped);
+    /* Both of its threads run user code: both are suspended, and resumed. */
+    signal_suspend_stopped();
+    CHECK(suspended[0] && suspended[1] && suspends == 2);
+    CHECK(syscall6(&threads[2], NR_KILL, 10, LX_SIGCONT, 0, 0) == 0 && resumes == 2);
+}
+
 int main(void)
 {
     test_handler_round_trip();
@@ -800,5 +1417,11 @@ int main(void)
     test_sigaction_calls();
     test_altstack();
     test_child_exit();
+    test_sigqueueinfo();
+    test_realtime_queue();
+    test_sigtimedwait();
+    test_call_mask();
+    test_stop_and_continue();
+    test_stop_rules();
     return check_exit("signal_delivery");
 }

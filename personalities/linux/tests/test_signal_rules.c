@@ -2,7 +2,8 @@
  * signals (signal_rules.c) against the values Linux documents: default
  * actions (signal(7)), the order pending signals are taken in, masks,
  * system-call restarts, the thread that takes a process's signal, the
- * alternate stack, and the signals CPU exceptions raise. */
+ * alternate stack, the signals CPU exceptions raise, queueing, the siginfo
+ * rt_sigqueueinfo accepts, and the wait statuses of job control. */
 #include "../signal_rules.h"
 #include "check.h"
 #include <stdio.h>
@@ -42,10 +43,20 @@ static void test_effects(void)
     CHECK(lx_sig_effect(LX_SIGCHLD, LX_SIG_DFL) == LX_SIGEFFECT_NONE);
     CHECK(lx_sig_effect(LX_SIGCHLD, handler) == LX_SIGEFFECT_HANDLER);
     CHECK(lx_sig_effect(LX_SIGCONT, LX_SIG_DFL) == LX_SIGEFFECT_NONE);
-    /* Stops are not implemented: they do nothing, unless caught. */
-    CHECK(lx_sig_effect(LX_SIGTSTP, LX_SIG_DFL) == LX_SIGEFFECT_NONE);
+    /* The four stop signals stop by default; SIGSTOP whatever the table
+     * says (like SIGKILL, its action cannot be changed). */
+    CHECK(lx_sig_effect(LX_SIGTSTP, LX_SIG_DFL) == LX_SIGEFFECT_STOP);
+    CHECK(lx_sig_effect(LX_SIGTTIN, LX_SIG_DFL) == LX_SIGEFFECT_STOP);
+    CHECK(lx_sig_effect(LX_SIGTTOU, LX_SIG_DFL) == LX_SIGEFFECT_STOP);
     CHECK(lx_sig_effect(LX_SIGTSTP, handler) == LX_SIGEFFECT_HANDLER);
-    CHECK(lx_sig_effect(LX_SIGSTOP, LX_SIG_DFL) == LX_SIGEFFECT_NONE);
+    CHECK(lx_sig_effect(LX_SIGTTOU, LX_SIG_IGN) == LX_SIGEFFECT_NONE);
+    CHECK(lx_sig_effect(LX_SIGSTOP, LX_SIG_DFL) == LX_SIGEFFECT_STOP);
+    CHECK(lx_sig_effect(LX_SIGSTOP, LX_SIG_IGN) == LX_SIGEFFECT_STOP);
+    CHECK(lx_sig_effect(LX_SIGSTOP, handler) == LX_SIGEFFECT_STOP);
+    for (int s = 1; s <= LX_NSIG; s++)
+        CHECK(((LX_SIG_STOPPING & lx_sigbit(s)) != 0) == (lx_sig_effect(s, LX_SIG_DFL) == LX_SIGEFFECT_STOP));
+    /* SIGCONT's continuing happens when it is sent; delivered, it is ignored. */
+    CHECK(lx_sig_effect(LX_SIGCONT, handler) == LX_SIGEFFECT_HANDLER);
     /* SIGKILL kills whatever the table says (it cannot be changed anyway). */
     CHECK(lx_sig_effect(LX_SIGKILL, LX_SIG_IGN) == LX_SIGEFFECT_KILL);
     CHECK(lx_sig_effect(LX_SIGKILL, handler) == LX_SIGEFFECT_KILL);
@@ -187,6 +198,68 @@ static void test_exceptions(void)
     CHECK(f.sig == LX_SIGSEGV && f.code == LX_SI_KERNEL);
 }
 
+static void test_queueing(void)
+{
+    /* Standard signals are pending once, real-time ones queue each send. */
+    CHECK(!lx_sig_queues_each(LX_SIGUSR1) && !lx_sig_queues_each(31));
+    CHECK(lx_sig_queues_each(32) && lx_sig_queues_each(64));
+    /* Over the limit: a standard signal from the kernel or kill() still
+     * queues its siginfo; sigqueue's does not, nor any real-time one. */
+    CHECK(lx_sig_over_limit_ok(LX_SIGUSR1, LX_SI_USER) && lx_sig_over_limit_ok(LX_SIGSEGV, LX_SEGV_MAPERR) &&
+          lx_sig_over_limit_ok(LX_SIGCHLD, LX_SI_KERNEL));
+    CHECK(!lx_sig_over_limit_ok(LX_SIGUSR1, LX_SI_QUEUE) && !lx_sig_over_limit_ok(LX_SIGUSR1, LX_SI_TKILL));
+    CHECK(!lx_sig_over_limit_ok(40, LX_SI_USER) && !lx_sig_over_limit_ok(40, LX_SI_KERNEL));
+    /* With no room: a real-time signal is refused unless kill() sent it. */
+    CHECK(lx_sig_refused_when_full(40, LX_SI_QUEUE) && lx_sig_refused_when_full(40, LX_SI_TKILL) &&
+          lx_sig_refused_when_full(40, LX_SI_KERNEL));
+    CHECK(!lx_sig_refused_when_full(40, LX_SI_USER) && !lx_sig_refused_when_full(LX_SIGUSR1, LX_SI_QUEUE));
+}
+
+static void test_sigqueueinfo_rules(void)
+{
+    /* Only to itself with a kernel code or tkill's. */
+    CHECK(lx_sigqueueinfo_allowed(LX_SI_QUEUE, false) && lx_sigqueueinfo_allowed(-2 /* SI_TIMER */, false));
+    CHECK(!lx_sigqueueinfo_allowed(LX_SI_USER, false) && !lx_sigqueueinfo_allowed(LX_SI_KERNEL, false) &&
+          !lx_sigqueueinfo_allowed(LX_SI_TKILL, false) && !lx_sigqueueinfo_allowed(LX_CLD_EXITED, false));
+    CHECK(lx_sigqueueinfo_allowed(LX_SI_USER, true) && lx_sigqueueinfo_allowed(LX_SI_TKILL, true) &&
+          lx_sigqueueinfo_allowed(LX_SI_KERNEL, true));
+    /* known_siginfo_layout: SI_KERNEL, the user codes SI_DETHREAD..SI_USER,
+     * SI_ASYNCNL, and each signal's own positive codes up to its limit. */
+    CHECK(lx_siginfo_known_layout(LX_SIGUSR1, LX_SI_KERNEL) && lx_siginfo_known_layout(40, LX_SI_QUEUE));
+    CHECK(lx_siginfo_known_layout(40, LX_SI_USER) && lx_siginfo_known_layout(40, LX_SI_DETHREAD));
+    CHECK(!lx_siginfo_known_layout(40, -8) && lx_siginfo_known_layout(40, LX_SI_ASYNCNL) &&
+          !lx_siginfo_known_layout(40, -59) && !lx_siginfo_known_layout(40, -1000));
+    CHECK(lx_siginfo_known_layout(LX_SIGSEGV, 10) && !lx_siginfo_known_layout(LX_SIGSEGV, 11));
+    CHECK(lx_siginfo_known_layout(LX_SIGILL, 11) && !lx_siginfo_known_layout(LX_SIGILL, 12));
+    CHECK(lx_siginfo_known_layout(LX_SIGFPE, 15) && !lx_siginfo_known_layout(LX_SIGFPE, 16));
+    CHECK(lx_siginfo_known_layout(LX_SIGBUS, 5) && !lx_siginfo_known_layout(LX_SIGBUS, 6));
+    CHECK(lx_siginfo_known_layout(LX_SIGTRAP, 6) && !lx_siginfo_known_layout(LX_SIGTRAP, 7));
+    CHECK(lx_siginfo_known_layout(LX_SIGCHLD, 6) && !lx_siginfo_known_layout(LX_SIGCHLD, 7));
+    CHECK(lx_siginfo_known_layout(LX_SIGSYS, 2) && !lx_siginfo_known_layout(LX_SIGSYS, 3));
+    CHECK(lx_siginfo_known_layout(LX_SIGUSR1, 6) && !lx_siginfo_known_layout(LX_SIGUSR1, 7)); /* NSIGPOLL */
+    CHECK(!lx_siginfo_known_layout(LX_SIGUSR1, 0x7f) && !lx_siginfo_known_layout(LX_SIGUSR1, 0x81));
+}
+
+static void test_wait_statuses(void)
+{
+    /* <sys/wait.h>: WIFSTOPPED is a low byte of 0x7f, WSTOPSIG the next;
+     * WIFCONTINUED is 0xffff. */
+    CHECK(lx_wait_status_stopped(LX_SIGSTOP) == 0x137f && lx_wait_status_stopped(LX_SIGTSTP) == 0x147f);
+    CHECK(LX_WAIT_STATUS_CONTINUED == 0xffff);
+    struct lx_cld c = lx_wait_status_cld(0x137f);
+    CHECK(c.code == LX_CLD_STOPPED && c.status == LX_SIGSTOP);
+    c = lx_wait_status_cld(0xffff);
+    CHECK(c.code == LX_CLD_CONTINUED && c.status == LX_SIGCONT);
+    c = lx_wait_status_cld(6 << 8);
+    CHECK(c.code == LX_CLD_EXITED && c.status == 6);
+    c = lx_wait_status_cld(0);
+    CHECK(c.code == LX_CLD_EXITED && c.status == 0);
+    c = lx_wait_status_cld(LX_SIGKILL);
+    CHECK(c.code == LX_CLD_KILLED && c.status == LX_SIGKILL);
+    c = lx_wait_status_cld(LX_SIGSEGV | LX_WCOREFLAG);
+    CHECK(c.code == LX_CLD_DUMPED && c.status == LX_SIGSEGV);
+}
+
 int main(void)
 {
     test_default_actions();
@@ -197,5 +270,8 @@ int main(void)
     test_pick_thread();
     test_altstack();
     test_exceptions();
+    test_queueing();
+    test_sigqueueinfo_rules();
+    test_wait_statuses();
     return check_exit("signal_rules");
 }
