@@ -146,10 +146,9 @@ static void fill_random(uint8_t out[16])
 static int load(struct lx_thread *t, const char *path, const struct lx_exec_args *args, int depth)
 {
     struct lx_proc *p = t->proc;
-    if (strcmp(path, "/proc/self/exe") == 0)
-        path = p->exe; /* busybox re-executes itself this way (procfs comes in part 2) */
     struct lx_inode *ino;
-    int e = vfs_open_exec(p, path, &ino);
+    char exe[sizeof(p->exe)]; /* the program's absolute path, links resolved: /proc/<pid>/exe */
+    int e = vfs_open_exec_named(p, path, &ino, exe, sizeof(exe));
     if (e)
         return e;
     uint64_t size = inode_size(ino);
@@ -234,6 +233,10 @@ static int load(struct lx_thread *t, const char *path, const struct lx_exec_args
                        (const char *const *)args->envp, args->envc, &info, &rsp);
     if (!e)
         e = mm_copy_out(mm, rsp, stack + (rsp - (LX_STACK_TOP - STACK_BUILD_MAX)), LX_STACK_TOP - rsp);
+    if (!e) /* where /proc/<pid>/cmdline and environ read */
+        lx_stack_strings(LX_STACK_TOP, path, (const char *const *)args->argv, args->argc,
+                         (const char *const *)args->envp, args->envc, &mm->arg_start, &mm->arg_end,
+                         &mm->env_start, &mm->env_end);
     lx_free(stack);
     if (e)
         goto out_mm;
@@ -262,8 +265,10 @@ static int load(struct lx_thread *t, const char *path, const struct lx_exec_args
     t->clear_child_tid = 0;
     t->robust_list = 0;
     size_t plen = strlen(path);
-    if (plen < sizeof(proc->exe))
-        memcpy(proc->exe, path, plen + 1);
+    if (exe[0])
+        memcpy(proc->exe, exe, sizeof(proc->exe));
+    else if (plen < sizeof(proc->exe))
+        memcpy(proc->exe, path, plen + 1); /* too long to resolve: the path as given */
     const char *base = path;
     for (const char *c = path; *c; c++)
         if (*c == '/')

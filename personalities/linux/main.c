@@ -7,6 +7,7 @@
  * the current fault go out with ReplyRecv (one kernel entry), unless woken
  * threads must be answered first. */
 #include "exec.h"
+#include "ext2/blk_client_dev.h"
 #include "fd.h"
 #include "frames.h"
 #include "heap.h"
@@ -61,6 +62,7 @@ void lx_init_exited(int wait_status)
 {
     lx_log("init exited: %s %d", (wait_status & 0x7f) ? "signal" : "status",
            (wait_status & 0x7f) ? wait_status & 0x7f : (wait_status >> 8) & 0xff);
+    vfs_sync_all(); /* as a kernel does before it halts: what the programs wrote reaches the disk */
     hostlink_exit(wait_status);
     init_done = true;
 }
@@ -109,6 +111,12 @@ static void answer(struct lx_thread *t, const struct lx_msg *m, bool current)
 
 static void complete(struct lx_thread *t, int64_t result, bool current)
 {
+    for (unsigned again = 0; result == LX_BLOCK && t->wake_pending && again < 16; again++) {
+        t->wake_pending = false; /* what it waited for happened while it was deciding to wait */
+        lx_unwait(t);
+        result = syscall_run(t);
+    }
+    t->wake_pending = false;
     if (result == LX_BLOCK && !t->has_result && lx_signal_deliverable(t)) {
         /* A signal is waiting: the call does not sleep; it runs once more
          * knowing it was interrupted (nanosleep reports what was left). */
@@ -119,6 +127,13 @@ static void complete(struct lx_thread *t, int64_t result, bool current)
             lx_unwait(t);
             result = -LX_EINTR;
         }
+    }
+    if (result != LX_BLOCK && result != LX_NO_REPLY && signal_stop_point(t)) {
+        /* Its process is stopped: the answer waits, as a "complete later"
+         * result, for SIGCONT to wake the thread (signal.h, "Stopping"). */
+        t->has_result = true;
+        t->result = result;
+        result = LX_BLOCK;
     }
     if (result == LX_BLOCK) {
         if (current && kumiki_cnode_save_caller(KUMIKI_PROGRAM_CAP_CNODE, t->reply_slot, 64)) {
@@ -136,6 +151,10 @@ static void complete(struct lx_thread *t, int64_t result, bool current)
     t->interrupted = false;
     struct lx_msg m;
     if (result == LX_RESUME_AS_IS) {
+        /* Signals that came while its answer waited (a stop) or while it
+         * ran user code are taken before it runs on. */
+        if (lx_signal_deliverable(t) && !signal_deliver(t, NULL, NULL, false))
+            return; /* killed */
         m = (struct lx_msg){ .label = 0, .length = 0 };
         answer(t, &m, current);
         return;
@@ -172,6 +191,12 @@ static void run_retries(void)
     while ((t = lx_next_retry())) {
         if (t->state != LX_THREAD_RETRY)
             continue;
+        if (signal_stopped(t)) {
+            /* A stopped thread does not run its call (it could take data
+             * others are waiting for): SIGCONT wakes it again. */
+            t->state = LX_THREAD_BLOCKED;
+            continue;
+        }
         int64_t result;
         if (t->has_result) {
             t->has_result = false;
@@ -198,7 +223,6 @@ static void handle(const struct lx_msg *m)
     struct lx_thread *t = thread_by_badge(m->badge);
     if (!t)
         return; /* a thread that is gone; its fault needs no answer */
-    const struct lx_msg empty = { .label = 0, .length = 0 };
     switch (m->label) {
     case 1: { /* UNKNOWN_SYSCALL: a Linux system call */
         const uint64_t *w = m->words;
@@ -210,7 +234,7 @@ static void handle(const struct lx_msg *m)
     case 3: { /* VM fault: rip address is_fetch error_code */
         int e = mm_fault(t->proc->mm, m->words[1], m->words[3]);
         if (e == 0) {
-            answer(t, &empty, true);
+            complete(t, LX_RESUME_AS_IS, true); /* through complete(): its process may be stopped */
             return;
         }
         bool bus = e == -LX_ENOMEM || e == -LX_ENXIO; /* out of memory, or past the end of a file */
@@ -219,17 +243,51 @@ static void handle(const struct lx_msg *m)
                    : mm_find_vma(t->proc->mm, m->words[1]) ? 2 /* ACCERR */
                                                            : 1 /* MAPERR */;
         if (signal_fault(t, sig, code, m->words[1]))
-            answer(t, &empty, true);
+            complete(t, LX_RESUME_AS_IS, true);
         return;
     }
     case 2: { /* USER_EXCEPTION: rip rsp rflags vector error_code */
         struct lx_sig_fault f = lx_sig_for_exception(m->words[3], m->words[0]);
         if (signal_fault(t, f.sig, f.code, f.addr))
-            answer(t, &empty, true);
+            complete(t, LX_RESUME_AS_IS, true);
         return;
     }
     default: return;
     }
+}
+
+/* Sends the answer to the current fault now (kumiki_reply) instead of
+ * with the main loop's ReplyRecv. */
+static void reply_now(void)
+{
+    if (!reply_pending)
+        return;
+    struct kumiki_msg k = { .label = reply.label, .length = reply.length };
+    for (unsigned i = 0; i < reply.length; i++)
+        k.words[i] = reply.words[i];
+    reply_pending = false;
+    kumiki_reply(&k);
+}
+
+/* Job control: the threads of stopped processes that run user code are
+ * suspended (signal.h, "Stopping").  Suspending a thread cancels a fault it
+ * is sending, which would lose a system call; so every message already
+ * queued is handled first (a stopped thread's answer is then held back),
+ * and the others are suspended before the server waits again: every Linux
+ * thread is below the server's priority, so none runs in between. */
+static void suspend_stopped_threads(void)
+{
+    reply_now();
+    struct kumiki_msg k;
+    while (kumiki_nb_recv(lx.endpoint, &k) == KE_OK) {
+        struct lx_msg m = { .label = k.label, .badge = k.badge, .length = k.length };
+        if (m.length > KUMIKI_FAULT_MAX_WORDS)
+            m.length = KUMIKI_FAULT_MAX_WORDS;
+        memcpy(m.words, k.words, m.length * sizeof(uint64_t));
+        handle(&m);
+        reply_now();
+    }
+    signal_suspend_stopped();
 }
 
 /* ---- boot ---------------------------------------------------------------------- */
@@ -286,7 +344,7 @@ static int start_init(void)
     char *data = read_whole("/.kumiki/argv", &len);
     size_t console_len;
     char *console = read_whole("/.kumiki/console", &console_len); /* kumiki-run --console */
-    bool run_mode = data != NULL && lx.hostlink && !console; /* started by tools/kumiki-run */
+    bool run_mode = data != NULL && lx.hostlink && !console;      /* started by tools/kumiki-run */
     lx_free(console);
     if (data) {
         args.argv = split(data, len, &args.argc);
@@ -361,6 +419,28 @@ static int start_init(void)
     return e;
 }
 
+/* The ext2 disk at /mnt, when the deployment's virtio_blk driver found one
+ * (tools/kumiki-run --disk).  No disk, or one ext2 refuses, is not an
+ * error: the personality runs on its root archive alone. */
+static void mount_disk(void)
+{
+    struct lx_lookup_ctx c = { 0 };
+    if (!vfs_root(&c.root))
+        return;
+    c.start = c.root;
+    struct lx_path at;
+    int e = vfs_lookup(&c, "/mnt", LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, &at);
+    path_put(&c.root);
+    if (e) {
+        lx_log("no /mnt to mount the disk on");
+        return;
+    }
+    e = ext2_mount_blk(LINUX_CAP_DISK, (void *)(uintptr_t)LINUX_VADDR_DATA, LINUX_SIZE_DATA, &at,
+                       lx_makedev(254, 0), NULL);
+    lx_log(e ? "no ext2 disk mounted (error %d)" : "ext2 disk mounted at /mnt", -e);
+    path_put(&at);
+}
+
 int main(const char *cmdline)
 {
     (void)cmdline;
@@ -402,6 +482,7 @@ int main(const char *cmdline)
         lx_log("the root file system archive is unusable (error %d)", -e);
         return 1;
     }
+    mount_disk();
     if (start_init())
         return 1;
 
@@ -409,6 +490,8 @@ int main(const char *cmdline)
     struct lx_msg m;
     for (;;) {
         signal_flush_deferred(); /* killing signals end their processes here, outside any call */
+        if (signal_stop_sweep_pending())
+            suspend_stopped_threads();
         if (init_done && lx.halt_when_init_exits) {
             uint64_t ignored;
             kumiki_raw_syscall(SYS_DEBUG_HALT, 0x10, 0, &ignored);
@@ -457,12 +540,7 @@ int main(const char *cmdline)
         handle(&m);
         /* Threads woken by this message are answered before the current
          * one: a reply still pending goes out first without waiting. */
-        if (reply_pending && lx_retry_pending()) {
-            struct kumiki_msg k = { .label = reply.label, .length = reply.length };
-            for (unsigned i = 0; i < reply.length; i++)
-                k.words[i] = reply.words[i];
-            reply_pending = false;
-            kumiki_reply(&k);
-        }
+        if (lx_retry_pending())
+            reply_now();
     }
 }

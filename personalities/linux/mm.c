@@ -676,6 +676,10 @@ struct lx_mm *mm_fork(struct lx_mm *parent)
         return NULL;
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
+    child->arg_start = parent->arg_start;
+    child->arg_end = parent->arg_end;
+    child->env_start = parent->env_start;
+    child->env_end = parent->env_end;
     struct lx_vma **link = &child->vmas;
     for (struct lx_vma *v = parent->vmas; v; v = v->next) {
         struct lx_vma *c = lx_malloc(sizeof(*c));

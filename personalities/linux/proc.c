@@ -108,8 +108,16 @@ void lx_unwait(struct lx_thread *t)
 
 void lx_wake_thread(struct lx_thread *t)
 {
-    if (t->state != LX_THREAD_BLOCKED)
+    if (t->state != LX_THREAD_BLOCKED) {
+        /* Not waiting (yet): a thread whose call is being handled right now
+         * registered and was woken before it could block; it runs its call
+         * again at once instead of sleeping (complete() in main.c).  Either
+         * way it leaves every queue, so lx_wake's loop always ends. */
+        if (t->waits && t->state == LX_THREAD_SYSCALL)
+            t->wake_pending = true;
+        lx_unwait(t);
         return;
+    }
     lx_unwait(t);
     t->state = LX_THREAD_RETRY;
     t->next_retry = NULL;
@@ -167,7 +175,7 @@ int thread_read_cpu(struct lx_thread *t, struct lx_cpu *c)
 {
     return kumiki_tcb_read_registers(t->tcb, &c->rip, &c->rsp, &c->rflags, &c->rax, &c->rbx, &c->rcx, &c->rdx,
                                      &c->rsi, &c->rdi, &c->rbp, &c->r8, &c->r9, &c->r10, &c->r11, &c->r12,
-                                     &c->r13, &c->r14, &c->r15, &c->fs_base)
+                                     &c->r13, &c->r14, &c->r15, &c->fs_base, &c->gs_base)
                ? -LX_EFAULT
                : 0;
 }
@@ -176,7 +184,7 @@ static int write_cpu(kumiki_cptr_t tcb, const struct lx_cpu *c, bool resume)
 {
     return kumiki_tcb_write_registers(tcb, resume, c->rip, c->rsp, c->rflags, c->rax, c->rbx, c->rcx, c->rdx,
                                       c->rsi, c->rdi, c->rbp, c->r8, c->r9, c->r10, c->r11, c->r12, c->r13,
-                                      c->r14, c->r15, c->fs_base)
+                                      c->r14, c->r15, c->fs_base, c->gs_base)
                ? -LX_EFAULT
                : 0;
 }
@@ -184,6 +192,17 @@ static int write_cpu(kumiki_cptr_t tcb, const struct lx_cpu *c, bool resume)
 int thread_write_cpu(struct lx_thread *t, const struct lx_cpu *cpu)
 {
     return write_cpu(t->tcb, cpu, false);
+}
+
+/* Job control (signal.c stops and continues processes). */
+int thread_suspend(struct lx_thread *t)
+{
+    return t->tcb && kumiki_tcb_suspend(t->tcb) == 0 ? 0 : -LX_ESRCH;
+}
+
+int thread_resume(struct lx_thread *t)
+{
+    return t->tcb && kumiki_tcb_resume(t->tcb) == 0 ? 0 : -LX_ESRCH;
 }
 
 /* ---- creation --------------------------------------------------------------- */
@@ -326,6 +345,7 @@ static bool ignores_sigchld(const struct lx_proc *parent)
 /* The last thread is gone: the process becomes a zombie for its parent. */
 static void proc_end(struct lx_proc *p, int wait_status)
 {
+    signal_proc_ended(p); /* its pending signals' siginfo, its job-control state */
     p->state = LX_PROC_ZOMBIE;
     p->wait_status = wait_status;
     if (p->files) {
@@ -381,6 +401,7 @@ static void proc_end(struct lx_proc *p, int wait_status)
 
 static void thread_release(struct lx_thread *t)
 {
+    signal_thread_released(t); /* its pending signals' siginfo */
     lx_unwait(t);
     if (t->vfork_child) { /* a vfork parent that dies: its child must not wake the slot's next user */
         t->vfork_child->vfork_parent = NULL;
@@ -436,7 +457,9 @@ static bool wait_matches(const struct lx_proc *self, const struct lx_proc *c, in
 }
 
 /* One step of wait4: the zombie it reaps (pid, *status), 0 (WNOHANG and
- * none yet), -ECHILD, or LX_BLOCK. */
+ * none yet), -ECHILD, or LX_BLOCK.  options are Linux's: zombies only with
+ * WEXITED (wait4 always adds it), stopped and continued children with
+ * WSTOPPED and WCONTINUED (signal_wait_job). */
 int64_t proc_wait(struct lx_thread *t, int pid, int options, int *status)
 {
     struct lx_proc *self = t->proc;
@@ -445,7 +468,12 @@ int64_t proc_wait(struct lx_thread *t, int pid, int options, int *status)
         if (!wait_matches(self, c, pid))
             continue;
         any = true;
-        if (c->state == LX_PROC_ZOMBIE) {
+        if (c->state != LX_PROC_ZOMBIE) {
+            if (signal_wait_job(c, options, status))
+                return c->pid;
+            continue;
+        }
+        if (options & LX_WEXITED) {
             *status = c->wait_status;
             int found = c->pid;
             if (!(options & LX_WNOWAIT))

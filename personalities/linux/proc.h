@@ -43,10 +43,11 @@ struct lx_syscall_regs {
 /* Every user register of a thread, in the order of TCB READ_REGISTERS. */
 struct lx_cpu {
     uint64_t rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi, rbp;
-    uint64_t r8, r9, r10, r11, r12, r13, r14, r15, fs_base;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15, fs_base, gs_base;
 };
 
 struct lx_waiter;
+struct lx_sigqueue; /* signal.c: the siginfo of pending signals */
 
 struct lx_waitq {
     struct lx_waiter *head;
@@ -74,11 +75,13 @@ struct lx_thread {
     uint64_t clear_child_tid;    /* set_tid_address / CLONE_CHILD_CLEARTID */
     uint64_t robust_list;
     uint64_t sigmask, sigpending;
+    struct lx_sigqueue *sigqueue; /* signal.c: siginfo of sigpending's signals */
     uint64_t altstack_sp, altstack_size;
     unsigned altstack_flags;
     struct lx_waiter *waits; /* the queues it waits on */
     uint64_t deadline_ns;    /* 0: none */
     bool timed_out;          /* the deadline passed while it waited */
+    bool wake_pending;       /* woken while its call was still being handled: run it again */
     /* A deadline a call computed at its first run (nanosleep, poll, futex
      * timeouts), kept across its retries; cleared when the call completes. */
     uint64_t call_deadline_ns;
@@ -109,8 +112,18 @@ struct lx_proc {
     struct lx_fsinfo *fs;
     struct lx_sigaction actions[LX_NSIG];
     uint64_t sigpending; /* process-directed signals */
-    int exit_signal;     /* sent to the parent at exit (SIGCHLD) */
-    int wait_status;     /* as wait4 reports it */
+    /* signal.c: the siginfo of sigpending's signals, and how many siginfo
+     * the process and its threads have queued (bounded: signal.h). */
+    struct lx_sigqueue *sigqueue;
+    unsigned sigqueued;
+    /* Job control (signal.c): stopped by a stop signal until SIGCONT; the
+     * stop signal wait4 (WUNTRACED) has yet to report (0: none), and
+     * whether a continuation is yet to be reported (WCONTINUED). */
+    bool stopped;
+    int stop_report;
+    bool continued_report;
+    int exit_signal; /* sent to the parent at exit (SIGCHLD) */
+    int wait_status; /* as wait4 reports it */
     bool group_exiting;
     struct lx_waitq child_exit; /* wait4 waits here */
     uint32_t uid, gid, euid, egid;
@@ -158,6 +171,11 @@ uint64_t lx_realtime_ns(void);
 /* Registers of a thread that is not running (blocked in its fault). */
 int thread_read_cpu(struct lx_thread *t, struct lx_cpu *cpu);
 int thread_write_cpu(struct lx_thread *t, const struct lx_cpu *cpu);
+/* TCB SUSPEND and RESUME of a thread running user code, for job control
+ * (signal.c): 0 or -LX_ESRCH.  Suspending cancels a fault the thread is
+ * sending; main.c handles every queued fault before signal.c suspends. */
+int thread_suspend(struct lx_thread *t);
+int thread_resume(struct lx_thread *t);
 
 /* Process lifecycle (proc.c).  The first process made is init (pid 1). */
 struct lx_proc *proc_new(struct lx_proc *parent); /* no threads, no mm yet */

@@ -113,12 +113,12 @@ static int64_t sys_exit_group(struct lx_thread *t, const struct lx_syscall_regs 
 static int64_t sys_wait4(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int pid = arg_int(r->rdi), options = arg_int(r->rdx);
-    if (options & ~(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WNOWAIT | LX_WALL | 0x80000000))
+    if ((unsigned)options & ~(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WNOTHREAD | LX_WALL | LX_WCLONE))
         return -LX_EINVAL;
     if (pid == INT32_MIN)
         return -LX_ESRCH;
     int status = 0;
-    int64_t found = proc_wait(t, pid, options, &status);
+    int64_t found = proc_wait(t, pid, options | LX_WEXITED, &status);
     if (found <= 0 || found == LX_BLOCK)
         return found;
     /* The zombie is reaped already: a bad pointer loses the status, as on Linux. */
@@ -136,21 +136,26 @@ static int64_t sys_wait4(struct lx_thread *t, const struct lx_syscall_regs *r)
 static int64_t sys_waitid(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int idtype = arg_int(r->rdi), id = arg_int(r->rsi), options = arg_int(r->r10);
-    int pid = idtype == 0 ? -1 : idtype == 1 ? id : idtype == 2 ? -id : 0;
-    if (idtype < 0 || idtype > 2 || !(options & (4 /* WEXITED */)))
+    const unsigned known = LX_WNOHANG | LX_WNOWAIT | LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED | LX_WNOTHREAD |
+                           LX_WALL | LX_WCLONE;
+    if (((unsigned)options & ~known) || !(options & (LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED)))
         return -LX_EINVAL;
+    if (idtype < 0 || idtype > 2 || (idtype == 1 && id <= 0) || (idtype == 2 && id < 0))
+        return -LX_EINVAL;
+    int pid = idtype == 0 ? -1 : idtype == 1 ? id : -id;
     int status = 0;
-    int64_t found = proc_wait(t, pid, options & (LX_WNOHANG | LX_WNOWAIT), &status);
+    int64_t found = proc_wait(
+        t, pid, options & (LX_WNOHANG | LX_WNOWAIT | LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED), &status);
     if (found < 0 || found == LX_BLOCK)
         return found;
     if (r->rdx) {
         int32_t info[32] = { 0 }; /* siginfo_t, 128 bytes */
         if (found > 0) {
+            struct lx_cld cld = lx_wait_status_cld(status);
             info[0] = LX_SIGCHLD;
-            bool killed = (status & 0x7f) != 0;
-            info[2] = killed ? 2 /* CLD_KILLED */ : 1 /* CLD_EXITED */;
+            info[2] = cld.code;
             info[4] = (int32_t)found;
-            info[6] = killed ? (status & 0x7f) : (status >> 8) & 0xff;
+            info[6] = cld.status;
         }
         if (mm_copy_out(t->proc->mm, r->rdx, info, sizeof(info)))
             return -LX_EFAULT;
@@ -385,19 +390,20 @@ static int64_t sys_arch_prctl(struct lx_thread *t, const struct lx_syscall_regs 
     int e;
     switch (arg_int(r->rdi)) {
     case LX_ARCH_SET_FS:
+    case LX_ARCH_SET_GS: /* a foreign-ABI thread's GS base is its own (kernel TCB gs_base) */
         if (r->rsi >= LX_USER_END)
             return -LX_EPERM;
         if ((e = thread_read_cpu(t, &cpu)))
             return e;
-        cpu.fs_base = r->rsi;
+        *(arg_int(r->rdi) == LX_ARCH_SET_FS ? &cpu.fs_base : &cpu.gs_base) = r->rsi;
         /* The fault reply rewrites rax..rflags from t->regs afterwards. */
         return thread_write_cpu(t, &cpu);
     case LX_ARCH_GET_FS:
+    case LX_ARCH_GET_GS:
         if ((e = thread_read_cpu(t, &cpu)))
             return e;
-        return mm_copy_out(t->proc->mm, r->rsi, &cpu.fs_base, 8);
-    case LX_ARCH_SET_GS:
-    case LX_ARCH_GET_GS: return -LX_EINVAL; /* GS is the Kumiki IPC buffer's; Linux programs do not use it */
+        return mm_copy_out(t->proc->mm, r->rsi,
+                           arg_int(r->rdi) == LX_ARCH_GET_FS ? &cpu.fs_base : &cpu.gs_base, 8);
     default: return -LX_EINVAL;
     }
 }

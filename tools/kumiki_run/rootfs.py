@@ -7,7 +7,7 @@ system.  Members (names relative to '/', no leading '/' or './'; directories end
     dev/                 0755  console (character device 5,1, 0600) and tty (5,0, 0666): the
                                personality's console, as Linux's initramfs has /dev/console
                                (the personality adds null, zero and full itself)
-    proc/ root/          0755  empty
+    mnt/ proc/ root/     0755  empty (mnt: where a --disk is mounted)
     etc/                 0755  passwd, group, hostname (0644)
     tmp/                 1777  empty
     usr/ usr/bin/        0755  empty: PATH names /usr/bin
@@ -86,6 +86,7 @@ def base_tree(busybox):
         Member("etc/group", "file", 0o644, b"root:x:0:\n"),
         Member("etc/hostname", "file", 0o644, b"kumiki\n"),
         Member("etc/passwd", "file", 0o644, b"root:x:0:0:root:/root:/bin/sh\n"),
+        Member("mnt", "dir", 0o755),
         Member("proc", "dir", 0o755),
         Member("root", "dir", 0o755),
         Member("tmp", "dir", 0o1777),
