@@ -4,6 +4,7 @@
 #include "../heap.h"
 #include "../personality.h"
 #include "blk_client.h"
+#include "disks.h"
 #include "ext2.h"
 #include <kumiki/user.h>
 
@@ -81,43 +82,41 @@ int blk_client_dev_init(struct blk_client_dev *d, kidl_cptr_t endpoint, void *sh
     return 0;
 }
 
-/* The device of a mount lives on the heap; unmounting frees it. */
-static void mounted_close(struct lx_blockdev *dev)
-{
-    lx_free(of(dev));
-}
-
-static const struct lx_blockdev_ops mounted_ops = {
-    .read = client_read,
-    .write = client_write,
-    .flush = client_flush,
-    .close = mounted_close,
-};
-
 int ext2_mount_blk(kidl_cptr_t endpoint, void *shared, size_t shared_size, const struct lx_path *at,
                    uint64_t st_dev, const struct ext2_mount_opts *opts)
 {
+    int err = vfs_register_fs(&ext2_fs_type);
+    if (err < 0 && err != -LX_EBUSY)
+        return err;
+    /* Registered, the device lives as long as the personality: mount(2)
+     * may mount it again after an umount. */
     struct blk_client_dev *d = lx_calloc(1, sizeof(*d));
     if (!d)
         return -LX_ENOMEM;
-    int err = blk_client_dev_init(d, endpoint, shared, shared_size);
-    if (err < 0) {
+    if ((err = blk_client_dev_init(d, endpoint, shared, shared_size)) < 0) {
         lx_log("ext2: the disk does not answer (capacity)");
         lx_free(d);
         return err;
     }
-    d->dev.ops = &mounted_ops;
+    if ((err = lx_disk_register(st_dev, &d->dev)) < 0) {
+        lx_free(d);
+        return err;
+    }
+    struct lx_blockdev *dev;
     struct lx_inode *root;
     bool ro;
-    if ((err = ext2_mount(&d->dev, st_dev, opts, &root, &ro)) < 0) {
-        lx_free(d); /* a refused mount does not close the device */
+    if ((err = lx_disk_claim(st_dev, &dev)) < 0)
+        return err;
+    if ((err = ext2_mount(dev, st_dev, opts, &root, &ro)) < 0) {
+        lx_disk_release(dev);
         return err;
     }
     struct lx_superblock *sb = root->sb;
-    if ((err = vfs_mount(at, sb, root, ro ? LX_MNT_RDONLY : 0)) < 0) {
+    if ((err = vfs_mount_named(at, sb, root, ro ? LX_MNT_RDONLY : 0, ext2_fs_type.name, EXT2_BLK_SOURCE)) <
+        0) {
         lx_log("ext2: the mount itself failed (%d)", err);
         inode_put(root);
-        sb->ops->kill(sb); /* closes (frees) the device */
+        sb->ops->kill(sb); /* releases the disk */
     }
     return err;
 }

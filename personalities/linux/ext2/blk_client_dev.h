@@ -27,10 +27,16 @@ int blk_client_dev_init(struct blk_client_dev *d, kidl_cptr_t endpoint, void *sh
 
 struct ext2_mount_opts;
 
+/* What /proc/mounts shows as the source: Linux's name for the first
+ * virtio disk. */
+#define EXT2_BLK_SOURCE "/dev/vda"
+
 /* Mounts the ext2 file system on the driver's disk on the directory `at`
- * (NULL: as the root file system): the device lives in memory until the
- * file system is unmounted.  opts (NULL: defaults) may ask for a read-only
- * mount (ext2 may also decide on one) and set the caches' bounds.  0, or
- * -errno after a message saying why. */
+ * (NULL: as the root file system).  The disk is registered as st_dev
+ * (disks.h; lx_makedev(254, 0) for /dev/vda) and ext2 as a type for
+ * mount(2), so after an umount the disk can be mounted again.  opts (NULL:
+ * defaults) may ask for a read-only mount (ext2 may also decide on one)
+ * and set the caches' bounds.  0, or -errno after a message saying why
+ * (the disk stays registered once it answered). */
 int ext2_mount_blk(kidl_cptr_t endpoint, void *shared, size_t shared_size, const struct lx_path *at,
                    uint64_t st_dev, const struct ext2_mount_opts *opts);

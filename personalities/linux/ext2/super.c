@@ -11,6 +11,7 @@
 #include "../heap.h"
 #include "../personality.h"
 #include "../proc.h"
+#include "disks.h"
 #include <kumiki/user.h>
 #include <stdarg.h>
 
@@ -462,13 +463,25 @@ static void ext2_kill(struct lx_superblock *sb)
     }
     struct lx_blockdev *dev = fs->dev;
     fs_free(fs);
-    if (dev->ops->close)
+    if (!lx_disk_release(dev) && dev->ops->close)
         dev->ops->close(dev);
+}
+
+/* Something outside holds an inode (an open file, a cwd, a mapping, a
+ * running program): the root's one reference is its mount's. */
+static bool ext2_busy(struct lx_superblock *sb)
+{
+    struct ext2_fs *fs = sb->fs;
+    for (const struct ext2_inode *ei = fs->all; ei; ei = ei->all_next)
+        if (ei->vfs.refs > (ei->vfs.ino == EXT2_ROOT_INO ? 1u : 0u))
+            return true;
+    return false;
 }
 
 static const struct lx_super_ops ext2_super_ops = {
     .statfs = ext2_statfs,
     .sync = ext2_sync,
+    .busy = ext2_busy,
     .kill = ext2_kill,
 };
 

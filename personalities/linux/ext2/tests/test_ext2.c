@@ -18,7 +18,9 @@
  *                              writes nothing
  *   blk IMAGE TREE             the same as verify, and a few changes, through
  *                              the blk interface's client (blk_client_dev.c)
- *                              to a fake driver on the loopback transport
+ *                              to a fake driver on the loopback transport,
+ *                              mounted by ext2_mount_blk and mount(2) (the
+ *                              disk registry, umount's busy check, "ro")
  *   unit IMAGE                 scenarios on an empty file system: a full
  *                              disk, unlink while open, renames, links,
  *                              symbolic links, holes, truncation, big
@@ -489,23 +491,56 @@ static int mode_blk(const char *image, const char *tree)
     fake.sectors = (size_t)size / 512;
     CHECK(fread(fake.disk, 1, (size_t)size, f) == (size_t)size);
     CHECK(kidl_loopback_bind(FAKE_ENDPOINT, blk_dispatch_any, &fake_server, 0) == 0);
-    /* A disk that fails while the mount reads it: refused, nothing left behind. */
-    fake.fail_reads = 3;
-    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), NULL, 0x802, NULL) == -LX_EIO);
-    CHECK(host_heap_live() == 0);
-    fake.fail_reads = 0;
-    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), NULL, 0x802, NULL) == 0);
+    /* A root file system with /mnt and the disk's node, as at boot. */
+    static const uint8_t empty_archive[1024];
+    CHECK(vfs_init_from_tar(empty_archive, sizeof(empty_archive)) == 0);
     root_ctx = (struct lx_lookup_ctx){ .cred = { 0, 0 } };
     CHECK(vfs_root(&root_ctx.root));
     root_ctx.start = root_ctx.root;
-    harness_compare_tree(".", tree, true);
+    const uint64_t vda = lx_makedev(254, 0);
+    CHECK(vfs_mkdir(&root_ctx, "/mnt", 0755) == 0);
+    CHECK(vfs_mknod(&root_ctx, "/dev/vda", LX_S_IFBLK | 0600, vda) == 0);
+    CHECK(vfs_mknod(&root_ctx, "/dev/notblk", LX_S_IFCHR | 0600, vda) == 0);
+    struct lx_path mnt;
+    CHECK(vfs_lookup(&root_ctx, "/mnt", 0, &mnt) == 0);
+    /* A disk that fails while the mount reads it: refused, but it stays
+     * registered and can be mounted once it works. */
+    fake.fail_reads = 3;
+    CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), &mnt, vda, NULL) == -LX_EIO);
+    fake.fail_reads = 0;
+    path_put(&mnt);
+    CHECK(vfs_mount_call(&root_ctx, "/dev/notblk", "/mnt", "ext2", 0, "") == -15); /* ENOTBLK */
+    CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/mnt", "ext2", 0, "bogus") == -LX_EINVAL);
+    CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/mnt", "ext2", 0, "") == 0);
+    CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/tmp", "ext2", 0, "") == -LX_EBUSY); /* mounted already */
+    harness_compare_tree("/mnt", tree, true);
     static uint8_t data[100000];
     fill_random(data, sizeof(data));
-    CHECK(vfs_mkdir(&root_ctx, "through-blk", 0755) == 0);
-    CHECK(harness_pwrite("through-blk/data", 0, data, sizeof(data), true) == 0);
+    CHECK(vfs_mkdir(&root_ctx, "/mnt/through-blk", 0755) == 0);
+    CHECK(harness_pwrite("/mnt/through-blk/data", 0, data, sizeof(data), true) == 0);
+    /* umount waits for what is open in it (the file system's busy op). */
+    struct lx_file *open_file;
+    CHECK(vfs_open(&root_ctx, "/mnt/one", LX_O_RDONLY, 0, 022, &open_file) == 0);
+    struct lx_inode *held = file_inode(open_file);
+    inode_get(held);
+    file_put(open_file);
+    CHECK(vfs_umount_call(&root_ctx, "/mnt", 0) == -LX_EBUSY);
+    inode_put(held);
+    CHECK(vfs_umount_call(&root_ctx, "/mnt", 0) == 0);
+    /* Mounted again, read-only. */
+    CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/mnt", "ext2", 0, "ro") == 0);
+    struct lx_path p;
+    CHECK(vfs_lookup(&root_ctx, "/mnt/through-blk/data", 0, &p) == 0);
+    struct lx_statfs st;
+    vfs_statfs(&p, &st);
+    CHECK(st.f_type == EXT2_SUPER_MAGIC && (st.f_flags & LX_ST_RDONLY));
+    path_put(&p);
+    CHECK(vfs_mkdir(&root_ctx, "/mnt/x", 0755) == -LX_EROFS);
+    CHECK(vfs_umount_call(&root_ctx, "/mnt", 0) == 0);
     path_put(&root_ctx.root);
     vfs_unmount_all();
-    CHECK(host_heap_live() == 0 && frames_in_use() == 0);
+    CHECK(frames_in_use() == 0);
+    CHECK(host_heap_live() == 1); /* the registered disk lives on */
     CHECK(fake.calls > 0);
     fseek(f, 0, SEEK_SET);
     CHECK(fwrite(fake.disk, 1, (size_t)size, f) == (size_t)size);
@@ -518,7 +553,9 @@ static int mode_blk(const char *image, const char *tree)
     CHECK(harness_read_all("through-blk/data", &back, &len) == 0 && len == sizeof(data) &&
           memcmp(back, data, len) == 0);
     free(back);
-    harness_unmount();
+    path_put(&root_ctx.root);
+    vfs_unmount_all();
+    host_blockdev_close(&disk);
     return 0;
 }
 
