@@ -292,16 +292,23 @@ static void suspend_stopped_threads(void)
 
 /* ---- boot ---------------------------------------------------------------------- */
 
+/* An absolute path of the boot file systems, as the personality itself
+ * (root) sees it: *out is ref'd.  0 or -errno. */
+static int boot_lookup(const char *path, unsigned flags, struct lx_path *out)
+{
+    struct lx_lookup_ctx c = { 0 };
+    if (!vfs_root(&c.root))
+        return -LX_ENOENT;
+    c.start = c.root;
+    int e = vfs_lookup(&c, path, flags, out);
+    path_put(&c.root);
+    return e;
+}
+
 static char *read_whole(const char *path, size_t *len)
 {
     struct lx_path where;
-    struct lx_lookup_ctx c = { 0 };
-    if (!vfs_root(&c.root))
-        return NULL;
-    c.start = c.root;
-    int e = vfs_lookup(&c, path, LX_LOOKUP_FOLLOW, &where);
-    path_put(&c.root);
-    if (e)
+    if (boot_lookup(path, LX_LOOKUP_FOLLOW, &where))
         return NULL;
     uint64_t size = inode_size(where.inode);
     char *buf = size < (1u << 20) ? lx_malloc((size_t)size + 1) : NULL;
@@ -424,13 +431,8 @@ static int start_init(void)
  * error: the personality runs on its root archive alone. */
 static void mount_disk(void)
 {
-    struct lx_lookup_ctx c = { 0 };
-    if (!vfs_root(&c.root))
-        return;
-    c.start = c.root;
     struct lx_path at;
-    int e = vfs_lookup(&c, "/mnt", LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, &at);
-    path_put(&c.root);
+    int e = boot_lookup("/mnt", LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, &at);
     if (e) {
         lx_log("no /mnt to mount the disk on");
         return;
