@@ -18,6 +18,7 @@ mode and echo are checked under `cat`, which reads the tty as it is; and in the 
 import argparse
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -290,6 +291,7 @@ def main(argv):
         for line in text.split("\n")[-80:]:
             print("# " + repr(line.rstrip("\r"))[1:-1])
         return 1
+    shutil.rmtree(workdir, ignore_errors=True)  # kept only when a check failed
     return 0
 
 
