@@ -504,59 +504,46 @@ int mm_user_page(struct lx_mm *mm, uint64_t uaddr, bool write, void **ptr, size_
     return 0;
 }
 
-int mm_copy_in(struct lx_mm *mm, void *dst, uint64_t uaddr, size_t len)
+/* The one page-by-page walk behind copy in, copy out and zeroing. */
+enum user_access { USER_READ, USER_WRITE, USER_ZERO };
+
+static int user_bytes(struct lx_mm *mm, uint64_t uaddr, size_t len, enum user_access how, uint8_t *buf)
 {
-    uint8_t *d = dst;
     while (len) {
         void *p;
         size_t n;
-        int e = mm_user_page(mm, uaddr, false, &p, &n);
+        int e = mm_user_page(mm, uaddr, how != USER_READ, &p, &n);
         if (e)
             return e;
         if (n > len)
             n = len;
-        memcpy(d, p, n);
-        d += n;
+        if (how == USER_READ)
+            memcpy(buf, p, n);
+        else if (how == USER_WRITE)
+            memcpy(p, buf, n);
+        else
+            memset(p, 0, n);
+        if (buf)
+            buf += n;
         uaddr += n;
         len -= n;
     }
     return 0;
+}
+
+int mm_copy_in(struct lx_mm *mm, void *dst, uint64_t uaddr, size_t len)
+{
+    return user_bytes(mm, uaddr, len, USER_READ, dst);
 }
 
 int mm_copy_out(struct lx_mm *mm, uint64_t uaddr, const void *src, size_t len)
 {
-    const uint8_t *s = src;
-    while (len) {
-        void *p;
-        size_t n;
-        int e = mm_user_page(mm, uaddr, true, &p, &n);
-        if (e)
-            return e;
-        if (n > len)
-            n = len;
-        memcpy(p, s, n);
-        s += n;
-        uaddr += n;
-        len -= n;
-    }
-    return 0;
+    return user_bytes(mm, uaddr, len, USER_WRITE, (uint8_t *)(uintptr_t)src); /* only read from */
 }
 
 int mm_zero_out(struct lx_mm *mm, uint64_t uaddr, size_t len)
 {
-    while (len) {
-        void *p;
-        size_t n;
-        int e = mm_user_page(mm, uaddr, true, &p, &n);
-        if (e)
-            return e;
-        if (n > len)
-            n = len;
-        memset(p, 0, n);
-        uaddr += n;
-        len -= n;
-    }
-    return 0;
+    return user_bytes(mm, uaddr, len, USER_ZERO, NULL);
 }
 
 long mm_string_in(struct lx_mm *mm, char *dst, uint64_t uaddr, size_t max)
