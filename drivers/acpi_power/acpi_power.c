@@ -18,9 +18,13 @@ struct window {
     uint64_t phys, size, vaddr;
 };
 
-static const struct window windows[] = {
+/* The tables window's physical address is the deployment's (it depends on
+ * QEMU's memory size: 0x7fe0000 for -m 128M, 0xffe0000 for -m 256M), read
+ * from its first frame at start, so that one program serves every
+ * deployment that lays its capabilities out the same. */
+static struct window windows[] = {
     { 0x0, ACPI_DRIVER_SIZE_LOW, ACPI_DRIVER_VADDR_LOW },
-    { 0x7fe0000, ACPI_DRIVER_SIZE_TABLES, ACPI_DRIVER_VADDR_TABLES },
+    { 0, ACPI_DRIVER_SIZE_TABLES, ACPI_DRIVER_VADDR_TABLES },
 };
 
 static struct acpi_power_facts facts;
@@ -86,7 +90,11 @@ static const struct acpi_power_server server = { &handlers, NULL };
 int main(const char *args)
 {
     (void)args;
-    const char *why = acpi_find_power_facts(read_physical, NULL, 0xe0000, 0x100000, &facts);
+    const char *why = NULL;
+    if (kumiki_frame_get_address(ACPI_DRIVER_CAP_TABLES, &windows[1].phys) != KE_OK)
+        why = "the tables window's frame does not say its address";
+    else
+        why = acpi_find_power_facts(read_physical, NULL, 0xe0000, 0x100000, &facts);
     if (why) {
         uprintf("acpi: %s\n", why);
     } else if (facts.pm1a_control != ACPI_DRIVER_PORT_FIRST_PM1A) {

@@ -37,7 +37,7 @@ struct lx_personality lx;
  * personality's own page tables. */
 enum { CHUNK_BITS = 18, CHUNK_COUNT = 64 };
 
-/* The CSpace: linux_run.kdep gives the instance `cspace 16`; the slots
+/* The CSpace: linux.kdep gives the instance `cspace 16`; the slots
  * above the declared ones are the personality's to hand out. */
 enum { CSPACE_RADIX = 16, FIRST_FREE_SLOT = 32 };
 _Static_assert(LINUX_CAP_ROOTFS < FIRST_FREE_SLOT, "declared capabilities below the free slots");
@@ -56,7 +56,27 @@ void lx_log(const char *fmt, ...)
     uprintf("linux: %s", line);
 }
 
-static bool init_done;
+static bool init_done, halted;
+
+void lx_halt(void)
+{
+    halted = true;
+}
+
+/* After reboot(2): no Linux thread runs again; the machine halts when this
+ * personality ends the run, otherwise the personality exits alone. */
+static int halt_now(void)
+{
+    for (struct lx_proc *p = proc_first(); p; p = proc_next(p))
+        for (struct lx_thread *t = p->threads; t; t = t->next_in_proc)
+            thread_suspend(t);
+    if (lx.halt_when_init_exits) {
+        uint64_t ignored;
+        kumiki_raw_syscall(SYS_DEBUG_HALT, 0x10, 0, &ignored);
+    }
+    lx_log("halted");
+    return 0;
+}
 
 void lx_init_exited(int wait_status)
 {
@@ -344,14 +364,18 @@ static char **split(char *data, size_t len, unsigned *count)
     return v;
 }
 
-static int start_init(void)
+/* The first process.  From the boot archive (kumiki-run): what its /.kumiki
+ * files say (tools/kumiki_run/rootfs.py).  From a disk root: /sbin/init on
+ * the console, with the environment Linux gives init; a disk's /.kumiki,
+ * if it has one, is only files. */
+static int start_init(bool from_archive)
 {
     struct lx_exec_args args = { 0 };
     size_t len;
-    char *data = read_whole("/.kumiki/argv", &len);
+    char *data = from_archive ? read_whole("/.kumiki/argv", &len) : NULL;
     size_t console_len;
-    char *console = read_whole("/.kumiki/console", &console_len); /* kumiki-run --console */
-    bool run_mode = data != NULL && lx.hostlink && !console;      /* started by tools/kumiki-run */
+    char *console = from_archive ? read_whole("/.kumiki/console", &console_len) : NULL; /* --console */
+    bool run_mode = data != NULL && lx.hostlink && !console; /* started by tools/kumiki-run */
     lx_free(console);
     if (data) {
         args.argv = split(data, len, &args.argc);
@@ -363,10 +387,13 @@ static int start_init(void)
         args.argv[0] = lx_strdup(fallback[0]);
         args.argc = 1;
     }
-    data = read_whole("/.kumiki/env", &len);
+    data = from_archive ? read_whole("/.kumiki/env", &len) : NULL;
     if (data) {
         args.envp = split(data, len, &args.envc);
         lx_free(data);
+    } else if (!from_archive) {
+        static const char init_env[] = "HOME=/\0TERM=linux";
+        args.envp = split((char *)init_env, sizeof(init_env), &args.envc);
     }
     struct lx_proc *p = proc_new(NULL);
     struct lx_thread *t = p ? thread_new(p) : NULL;
@@ -376,7 +403,7 @@ static int start_init(void)
     p->fs = fsinfo_new_root();
     if (!p->files || !p->fs)
         return -LX_ENOMEM;
-    data = read_whole("/.kumiki/cwd", &len);
+    data = from_archive ? read_whole("/.kumiki/cwd", &len) : NULL;
     if (data) {
         while (len && (data[len - 1] == '\n' || !data[len - 1]))
             data[--len] = 0;
@@ -414,7 +441,7 @@ static int start_init(void)
         files_install(p->files, 2, err);
     struct lx_inode *prog;
     const char *path = args.argv[0];
-    if (vfs_open_exec(p, "/.kumiki/prog", &prog) == 0) {
+    if (from_archive && vfs_open_exec(p, "/.kumiki/prog", &prog) == 0) {
         inode_put(prog);
         path = "/.kumiki/prog";
     }
@@ -425,6 +452,8 @@ static int start_init(void)
     lx_exec_args_free(&args);
     return e;
 }
+
+enum { ROOT_DISK_MAJOR = 254, ROOT_DISK_MINOR = 0 }; /* the virtio disk: /dev/vda */
 
 /* The ext2 disk at /mnt, when the deployment's virtio_blk driver found one
  * (tools/kumiki-run --disk).  No disk, or one ext2 refuses, is not an
@@ -438,9 +467,44 @@ static void mount_disk(void)
         return;
     }
     e = ext2_mount_blk(LINUX_CAP_DISK, (void *)(uintptr_t)LINUX_VADDR_DATA, LINUX_SIZE_DATA, &at,
-                       lx_makedev(254, 0), NULL);
+                       lx_makedev(ROOT_DISK_MAJOR, ROOT_DISK_MINOR), NULL);
     lx_log(e ? "no ext2 disk mounted (error %d)" : "ext2 disk mounted at /mnt", -e);
     path_put(&at);
+}
+
+/* The boot archive's /.kumiki/root names the disk to use as the root file
+ * system (deployments/system: the default Linux system), as Linux's root=
+ * does: the archive is then only the boot's configuration.  The disk's
+ * ext2 replaces the archive's file systems at "/", devtmpfs is mounted on
+ * its /dev (as Linux's CONFIG_DEVTMPFS_MOUNT does), and /proc and /tmp are
+ * left to init's scripts.  Returns 1 when there is no such file (the root
+ * stays the archive), 0 when the disk is the root, -errno when it cannot
+ * be. */
+static int mount_root_disk(void)
+{
+    size_t len;
+    char *root = read_whole("/.kumiki/root", &len);
+    if (!root)
+        return 1;
+    while (len && (root[len - 1] == '\n' || !root[len - 1]))
+        root[--len] = 0;
+    bool known = strcmp(root, "/dev/vda") == 0; /* the deployment's one disk */
+    if (!known)
+        lx_log("root=%s: no such disk (this system has /dev/vda)", root);
+    lx_free(root);
+    if (!known)
+        return -LX_ENODEV;
+    vfs_unmount_all(); /* the archive's file systems: nothing refers to them yet */
+    int e = ext2_mount_blk(LINUX_CAP_DISK, (void *)(uintptr_t)LINUX_VADDR_DATA, LINUX_SIZE_DATA, NULL,
+                           lx_makedev(ROOT_DISK_MAJOR, ROOT_DISK_MINOR), NULL);
+    if (e) {
+        lx_log("cannot mount the root file system from /dev/vda (error %d)", -e);
+        return e;
+    }
+    lx_log("root file system: ext2 on /dev/vda");
+    if ((e = vfs_mount_boot("devtmpfs", "/dev")))
+        lx_log("cannot mount devtmpfs on /dev (error %d)", -e);
+    return 0;
 }
 
 int main(const char *cmdline)
@@ -449,6 +513,7 @@ int main(const char *cmdline)
     lx.timer = LINUX_CAP_CLOCK;
     lx.serial = LINUX_CAP_CONSOLE;
     lx.hostlink = LINUX_CAP_HOSTLINK;
+    lx.power = LINUX_CAP_POWER;
     lx.halt_when_init_exits = true;
     lx_slots_init(FIRST_FREE_SLOT, (kumiki_cptr_t)1 << CSPACE_RADIX);
     kobj_init(LINUX_CAP_POOL);
@@ -484,9 +549,17 @@ int main(const char *cmdline)
         lx_log("the root file system archive is unusable (error %d)", -e);
         return 1;
     }
-    mount_disk();
-    if (start_init())
-        return 1;
+    e = mount_root_disk();
+    if (e < 0) {
+        /* As Linux's "VFS: Unable to mount root fs": nothing can run. */
+        lx_log("no root file system: halting");
+        lx_halt();
+    } else {
+        if (e == 1)
+            mount_disk();
+        if (start_init(e == 1))
+            return 1;
+    }
 
     struct kumiki_ipc_buffer *buffer = kumiki_ipc_buffer();
     struct lx_msg m;
@@ -498,6 +571,8 @@ int main(const char *cmdline)
             uint64_t ignored;
             kumiki_raw_syscall(SYS_DEBUG_HALT, 0x10, 0, &ignored);
         }
+        if (halted)
+            return halt_now();
         run_retries();
         if (lx_deadlines_dirty) {
             lx_deadlines_dirty = false;

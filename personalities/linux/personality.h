@@ -12,10 +12,16 @@ struct lx_personality {
     kumiki_cptr_t timer;        /* the timer driver (0: none) */
     kumiki_cptr_t serial;       /* the serial driver's console (0: none) */
     kumiki_cptr_t hostlink;     /* I/O port 0xe9 for kumiki-run's frames (0: none) */
+    kumiki_cptr_t power;        /* the device-state server's view of ACPI power (0: none) */
     bool halt_when_init_exits;  /* kumiki-run: end the QEMU run with init */
 };
 
 extern struct lx_personality lx;
+
+/* Stops every Linux thread and, once the current message is handled, the
+ * personality (reboot(2)): with the whole machine when halt_when_init_exits
+ * says this personality ends the run, otherwise alone. */
+void lx_halt(void);
 
 /* Personality messages to the console, one line each ("linux: ..."). */
 __attribute__((format(printf, 1, 2))) void lx_log(const char *fmt, ...);

@@ -31,6 +31,7 @@ void syscall_init(void)
     add(lx_syscalls_signal);
     add(lx_syscalls_time);
     add(lx_syscalls_misc);
+    add(lx_syscalls_power);
     add(lx_syscalls_futex);
 }
 

@@ -30,6 +30,7 @@ extern const struct lx_syscall_def lx_syscalls_signal[]; /* signal.c */
 extern const struct lx_syscall_def lx_syscalls_time[];   /* time.c */
 extern const struct lx_syscall_def lx_syscalls_misc[];   /* sys_misc.c: uname, getrandom, ... */
 extern const struct lx_syscall_def lx_syscalls_futex[];  /* futex.c */
+extern const struct lx_syscall_def lx_syscalls_power[];  /* power.c: reboot */
 
 enum { LX_SYSCALL_MAX = 512 };
 

@@ -15,6 +15,11 @@ HOSTLINK_PORT = 0xE9
 # The kernel's EXIT_CODE_DONE (0x10) through isa-debug-exit: (0x10 << 1) | 1.
 QEMU_STATUS_DONE = 33
 QEMU_STATUS_PANIC = 35
+# QEMU's status when the guest powered the machine off through ACPI (reboot(2) in the Linux
+# personality, by way of the device-state server).
+QEMU_STATUS_POWEROFF = 0
+# The statuses of a run that ended as it should once the program's exit frame has arrived.
+QEMU_STATUS_ENDED = (QEMU_STATUS_DONE, QEMU_STATUS_POWEROFF)
 
 
 class BootError(ValueError):

@@ -188,7 +188,12 @@ class Run(unittest.TestCase):
 
     def test_kumiki_must_halt_after_the_exit(self):
         self.failed(["raw", "5802000000", "35"], "the program exited 0, but Kumiki then ended with a kernel panic")
-        self.failed(["raw", "5802000000", "0"], "ended with QEMU exit status 0")
+        self.failed(["raw", "5802000000", "1"], "ended with QEMU exit status 1")
+
+    def test_power_off_after_the_exit_ends_the_run(self):
+        # reboot(2) in the personality: the exit frame, then ACPI S5 (QEMU's status 0).
+        status, out, err = self.kumiki_run(self.prog, "raw", "5802000003", "0")
+        self.assertEqual((status, out), (3, b""), err)
         self.failed(["nohalt"], r"the program exited 0, but Kumiki did not halt within 1 s", options=["--timeout", "1"])
 
     def test_hang(self):
