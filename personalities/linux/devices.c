@@ -5,6 +5,7 @@
  * random_next); all of them seek to 0 whatever is asked. */
 #include "devices.h"
 
+#include "devfs.h"
 #include "proc.h"
 #include "uio.h"
 
@@ -93,15 +94,16 @@ static const struct lx_file_ops random_ops = { .read = random_read,
                                                .write = random_write,
                                                .lseek = memdev_lseek };
 
-struct chrdev {
+/* A device number and its operations (character and block devices alike). */
+struct device {
     uint64_t rdev;
     const struct lx_file_ops *ops;
 };
 
-static struct chrdev chrdevs[LX_MAX_CHRDEVS];
+static struct device chrdevs[LX_MAX_CHRDEVS];
 static unsigned chrdev_count;
 
-static const struct chrdev builtin[] = {
+static const struct device builtin[] = {
     { 0x103, &null_ops },                                                 /* lx_makedev(1, 3) */
     { 0x105, &zero_ops },   { 0x107, &full_ops }, { 0x108, &random_ops }, /* random */
     { 0x109, &random_ops },                                               /* urandom */
@@ -125,6 +127,33 @@ int chrdev_register(uint32_t major, uint32_t minor, const struct lx_file_ops *op
         return -LX_EBUSY;
     if (chrdev_count == LX_MAX_CHRDEVS)
         return -LX_ENOSPC;
-    chrdevs[chrdev_count++] = (struct chrdev){ rdev, ops };
+    chrdevs[chrdev_count++] = (struct device){ rdev, ops };
+    return 0;
+}
+
+/* ---- Block devices ---------------------------------------------------------- */
+
+static struct device blkdevs[LX_MAX_BLKDEVS];
+static unsigned blkdev_count;
+
+const struct lx_file_ops *blkdev_ops(uint64_t rdev)
+{
+    for (unsigned i = 0; i < blkdev_count; i++)
+        if (blkdevs[i].rdev == rdev)
+            return blkdevs[i].ops;
+    return NULL;
+}
+
+int blkdev_register(uint64_t rdev, const char *name, const struct lx_file_ops *ops)
+{
+    if (blkdev_ops(rdev))
+        return -LX_EBUSY;
+    if (blkdev_count == LX_MAX_BLKDEVS)
+        return -LX_ENOSPC;
+    /* devfs checks the name before anything is recorded; nothing fails after it. */
+    int err = devfs_add_node(name, LX_S_IFBLK | LX_BLKDEV_MODE, LX_DISK_GID, rdev);
+    if (err < 0)
+        return err;
+    blkdevs[blkdev_count++] = (struct device){ rdev, ops };
     return 0;
 }

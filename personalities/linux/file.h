@@ -35,6 +35,13 @@ struct lx_file_ops {
     int64_t (*ioctl)(struct lx_file *f, struct lx_thread *t, unsigned cmd, uint64_t arg);
     /* The last reference went away. */
     void (*release)(struct lx_file *f);
+    /* Optional (devices): a description was just made by open(2), with
+     * f->fmode saying how: 0, or -errno refusing the open (a mounted disk
+     * refuses writers).  A refused description is released (release runs,
+     * with f->priv as open left it). */
+    int (*open)(struct lx_file *f);
+    /* Optional (devices): fsync(2) and fdatasync(2); NULL: -LX_EINVAL. */
+    int (*fsync)(struct lx_file *f);
 };
 
 /* What the description may do (fixed at open; the flags field holds what

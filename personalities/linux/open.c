@@ -46,10 +46,15 @@ static int open_kind(struct lx_inode *ino, const struct lx_file_ops **ops, unsig
         if ((*ops)->lseek)
             *fmode |= LX_FMODE_SEEK;
         return 0;
+    case LX_S_IFBLK:
+        *ops = blkdev_ops(ino->rdev);
+        if (!*ops)
+            return -LX_ENXIO;
+        *fmode |= LX_FMODE_SEEK;
+        return 0;
     case LX_S_IFLNK: return -LX_ELOOP;
     default:
-        /* Block devices have no driver here; named pipes and sockets are
-         * not supported yet (part 2). */
+        /* Named pipes and sockets are not supported yet (part 2). */
         return -LX_ENXIO;
     }
 }
@@ -102,7 +107,8 @@ static int open_inode(const struct lx_cred *c, const struct lx_path *p, unsigned
     struct lx_file *f = file_new(p, ops, fmode, kept, NULL);
     if (!f)
         return -LX_ENOMEM;
-    if (ino->ops->open && (err = ino->ops->open(ino, f)) < 0) {
+    if ((ino->ops->open && (err = ino->ops->open(ino, f)) < 0) ||
+        (f->ops->open && (err = f->ops->open(f)) < 0)) {
         file_put(f);
         return err;
     }

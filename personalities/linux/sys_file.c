@@ -557,9 +557,11 @@ static int64_t sys_fsync(struct lx_thread *t, const struct lx_syscall_regs *r)
     if (!f)
         return -LX_EBADF;
     struct lx_inode *ino = file_inode(f);
-    int64_t ret = -LX_EINVAL; /* pipes, devices and streams cannot be synced */
+    int64_t ret = -LX_EINVAL; /* pipes, most devices and streams cannot be synced */
     if (inode_is_reg(ino) || inode_is_dir(ino))
         ret = ino->ops->fsync ? ino->ops->fsync(ino) : 0;
+    else if (f->ops->fsync)
+        ret = f->ops->fsync(f); /* a disk */
     file_put(f);
     return ret;
 }

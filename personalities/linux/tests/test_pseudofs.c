@@ -4,6 +4,7 @@
  * links of /proc (reopening a pipe, /dev/stdout), through the system
  * calls as a Linux thread makes them.  The expected texts and errors are
  * Linux 6.x's (fs/proc, fs/namespace.c, mm/shmem.c). */
+#include "../devfs.h"
 #include "../devices.h"
 #include "../fd.h"
 #include "../file_abi.h"
@@ -739,6 +740,130 @@ static void test_fs_types(void)
     CHECK(registered == 4 && full == 4);
 }
 
+/* ---- Devices added to devtmpfs ----------------------------------------------- */
+
+/* A block device that counts what reaches it: opens for writing are
+ * refused while `busy`, as a mounted disk refuses them. */
+static struct {
+    bool busy;
+    unsigned opens, releases, released_opened, fsyncs, reads;
+} fake_blk;
+
+static int fake_blk_open(struct lx_file *f)
+{
+    fake_blk.opens++;
+    if ((f->fmode & LX_FMODE_WRITE) && fake_blk.busy)
+        return -LX_EBUSY;
+    f->priv = &fake_blk;
+    return 0;
+}
+
+static void fake_blk_release(struct lx_file *f)
+{
+    fake_blk.releases++;
+    if (f->priv)
+        fake_blk.released_opened++;
+}
+
+static int64_t fake_blk_read(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos)
+{
+    fake_blk.reads++;
+    return uio_zero_out(u, u->resid < 3 ? u->resid : 3);
+}
+
+static int fake_blk_fsync(struct lx_file *f)
+{
+    fake_blk.fsyncs++;
+    return 0;
+}
+
+static const struct lx_file_ops fake_blk_ops = {
+    .read = fake_blk_read, .open = fake_blk_open, .release = fake_blk_release, .fsync = fake_blk_fsync
+};
+
+static void check_blk_node(const char *path, uint64_t rdev)
+{
+    struct lx_stat st = stat_of(path, false);
+    CHECK(st.st_mode == (LX_S_IFBLK | 0660));
+    CHECK(st.st_rdev == rdev);
+    CHECK(st.st_uid == 0 && st.st_gid == LX_DISK_GID);
+}
+
+static void test_devtmpfs_added(void)
+{
+    setup(0);
+    const uint64_t sda = lx_makedev(8, 0), sdb = lx_makedev(8, 16);
+    /* A second devtmpfs mounted before the devices come, with a file
+     * where one of them will want its node. */
+    CHECK(SYS(NR_mkdir, U("/tmp/d2"), 0755) == 0);
+    CHECK(mount_call("devtmpfs", "/tmp/d2", "devtmpfs", 0, NULL) == 0);
+    make_file("/tmp/d2/sdb", "mine");
+    CHECK(SYS(NR_open, U("/dev/sda"), LX_O_RDONLY) == -LX_ENOENT);
+
+    /* Registered: the nodes appear in every devtmpfs mounted now. */
+    CHECK(blkdev_register(sda, "sda", &fake_blk_ops) == 0);
+    CHECK(blkdev_register(sdb, "sdb", &fake_blk_ops) == 0);
+    check_blk_node("/dev/sda", sda);
+    check_blk_node("/dev/sdb", sdb);
+    check_blk_node("/tmp/d2/sda", sda);
+    CHECK(stat_of("/tmp/d2/sdb", false).st_mode == (LX_S_IFREG | 0644)); /* what was there stays */
+    CHECK(strcmp(contents("/tmp/d2/sdb"), "mine") == 0);
+    /* Refused, and nothing changes: a number or a name taken, a bad name. */
+    CHECK(blkdev_register(sda, "sdz", &fake_blk_ops) == -LX_EBUSY);
+    CHECK(blkdev_register(lx_makedev(8, 32), "sda", &fake_blk_ops) == -LX_EBUSY);
+    CHECK(blkdev_register(lx_makedev(8, 32), "null", &fake_blk_ops) == -LX_EBUSY);
+    static const char *const bad_names[] = { "", "a/b", ".", "..", "0123456789abcdef0123456789abcdef" };
+    for (unsigned i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++)
+        CHECK(blkdev_register(lx_makedev(8, 32), bad_names[i], &fake_blk_ops) == -LX_EINVAL);
+    CHECK(devfs_add_node("reg", LX_S_IFREG | 0644, 0, 0) == -LX_EINVAL);
+    CHECK(devfs_add_node("odd", LX_S_IFCHR | 0100000 | 0644, 0, 0) == -LX_EINVAL);
+    CHECK(SYS(NR_open, U("/dev/sdz"), LX_O_RDONLY) == -LX_ENOENT);
+    CHECK(strstr(names_in("/dev"), "reg") == NULL);
+
+    /* Opening a block node: the registered device's operations; its open
+     * may refuse (and what it refused is released without its priv). */
+    int fd = (int)SYS(NR_open, U("/dev/sda"), LX_O_RDONLY);
+    CHECK(fd >= 0 && fake_blk.opens == 1);
+    uint64_t b = host_user_alloc(16);
+    CHECK(SYS(NR_read, fd, b, 16) == 3 && fake_blk.reads == 1);
+    CHECK(SYS(NR_fsync, fd) == 0 && fake_blk.fsyncs == 1);
+    int null = (int)SYS(NR_open, U("/dev/null"), LX_O_RDONLY);
+    CHECK(SYS(NR_fsync, null) == -LX_EINVAL); /* a device without fsync */
+    fake_blk.busy = true;
+    CHECK(SYS(NR_open, U("/dev/sda"), LX_O_RDWR) == -LX_EBUSY);
+    CHECK(fake_blk.opens == 2 && fake_blk.releases == 1 && fake_blk.released_opened == 0);
+    fake_blk.busy = false;
+    CHECK(SYS(NR_close, fd) == 0);
+    CHECK(fake_blk.releases == 2 && fake_blk.released_opened == 1);
+    /* A node of a number nobody registered, and one on a nodev mount. */
+    CHECK(SYS(NR_mknod, U("/tmp/sdc"), LX_S_IFBLK | 0600, lx_makedev(8, 32)) == 0);
+    CHECK(SYS(NR_open, U("/tmp/sdc"), LX_O_RDONLY) == -LX_ENXIO);
+    CHECK(mount_call("none", "/tmp/d2", NULL, LX_MS_REMOUNT | LX_MS_NODEV, NULL) == 0);
+    CHECK(SYS(NR_open, U("/tmp/d2/sda"), LX_O_RDONLY) == -LX_EACCES);
+
+    /* A devtmpfs mounted later has them from the start; unmounting one
+     * is not held up by the list of instances. */
+    CHECK(SYS(NR_mkdir, U("/tmp/d3"), 0755) == 0);
+    CHECK(mount_call("devtmpfs", "/tmp/d3", "devtmpfs", 0, NULL) == 0);
+    check_blk_node("/tmp/d3/sda", sda);
+    check_blk_node("/tmp/d3/sdb", sdb);
+    CHECK(SYS(NR_umount2, U("/tmp/d2"), 0) == 0);
+    CHECK(SYS(NR_umount2, U("/tmp/d3"), 0) == 0);
+    /* Gone instances get nothing (the list forgot them); the one on /dev does. */
+    CHECK(devfs_add_node("late", LX_S_IFCHR | 0600, 0, lx_makedev(10, 200)) == 0);
+    CHECK(stat_of("/dev/late", false).st_mode == (LX_S_IFCHR | 0600));
+    CHECK(SYS(NR_open, U("/tmp/d3/late"), LX_O_RDONLY) == -LX_ENOENT);
+    /* The table is bounded. */
+    int64_t err = 0;
+    for (unsigned i = 0; i < DEVFS_MAX_ADDED && err == 0; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "fill%u", i);
+        err = devfs_add_node(name, LX_S_IFCHR | 0600, 0, lx_makedev(10, 100 + i));
+    }
+    CHECK(err == -LX_ENOSPC);
+    teardown();
+}
+
 int main(void)
 {
     test_devtmpfs();
@@ -750,5 +875,6 @@ int main(void)
     test_mount();
     test_mount_flags_and_detach();
     test_fs_types();
+    test_devtmpfs_added(); /* last: the devices it adds stay for the rest of the run */
     return check_exit("linux_pseudofs");
 }
