@@ -95,6 +95,14 @@ static struct bcache_buf *find(struct bcache *bc, uint64_t block)
     return NULL;
 }
 
+const uint8_t *bcache_peek(const struct bcache *bc, uint64_t block)
+{
+    for (const struct bcache_buf *b = bc->hash[hash_of(block)]; b; b = b->hash_next)
+        if (b->block == block)
+            return b->data;
+    return NULL;
+}
+
 static int write_back(struct bcache *bc, struct bcache_buf *b)
 {
     if (blockdev_write_blocks(bc->dev, bc->block_size, b->block, 1, b->data) < 0)

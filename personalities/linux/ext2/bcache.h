@@ -49,6 +49,12 @@ void bcache_release(struct bcache *bc, struct bcache_buf *b); /* NULL allowed */
  * of the block, file data written around the cache, must not be
  * overwritten by stale metadata). */
 void bcache_forget(struct bcache *bc, uint64_t block);
+/* The cached contents of block (block_size bytes), or NULL when it is not
+ * cached; nothing is read, pinned or reordered.  Valid until the next call
+ * into the cache.  Reading the disk's node while it is mounted
+ * (disk_file.c) lays these over what the device holds: a cached block is
+ * newer than the device's copy (dirty) or equal to it. */
+const uint8_t *bcache_peek(const struct bcache *bc, uint64_t block);
 /* Writes every dirty block back, then flushes the device: 0 or -LX_EIO
  * (also when an earlier write-back on eviction failed). */
 int bcache_flush(struct bcache *bc);

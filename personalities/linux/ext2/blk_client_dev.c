@@ -82,9 +82,32 @@ int blk_client_dev_init(struct blk_client_dev *d, kidl_cptr_t endpoint, void *sh
     return 0;
 }
 
+/* Linux's name of the virtio disk st_dev (drivers/block/virtio_blk.c: 16
+ * minors a disk, "vd" and a letter, then the partition's number): "vda"
+ * for 254:0, "vdb2" for 254:18.  false past "vdz". */
+static bool virtio_disk_name(uint64_t st_dev, char name[8])
+{
+    uint32_t minor = lx_dev_minor(st_dev), disk = minor / 16, part = minor % 16;
+    if (disk >= 26)
+        return false;
+    size_t n = 0;
+    name[n++] = 'v';
+    name[n++] = 'd';
+    name[n++] = (char)('a' + disk);
+    if (part >= 10)
+        name[n++] = (char)('0' + part / 10);
+    if (part)
+        name[n++] = (char)('0' + part % 10);
+    name[n] = '\0';
+    return true;
+}
+
 int ext2_mount_blk(kidl_cptr_t endpoint, void *shared, size_t shared_size, const struct lx_path *at,
                    uint64_t st_dev, const struct ext2_mount_opts *opts)
 {
+    char source[16] = "/dev/", *name = source + 5;
+    if (!virtio_disk_name(st_dev, name))
+        return -LX_EINVAL;
     int err = vfs_register_fs(&ext2_fs_type);
     if (err < 0 && err != -LX_EBUSY)
         return err;
@@ -98,22 +121,16 @@ int ext2_mount_blk(kidl_cptr_t endpoint, void *shared, size_t shared_size, const
         lx_free(d);
         return err;
     }
-    if ((err = lx_disk_register(st_dev, &d->dev)) < 0) {
+    if ((err = lx_disk_register(st_dev, name, &d->dev)) < 0) {
         lx_free(d);
         return err;
     }
-    struct lx_blockdev *dev;
     struct lx_inode *root;
     bool ro;
-    if ((err = lx_disk_claim(st_dev, &dev)) < 0)
+    if ((err = lx_disk_mount_ext2(st_dev, opts, &root, &ro)) < 0)
         return err;
-    if ((err = ext2_mount(dev, st_dev, opts, &root, &ro)) < 0) {
-        lx_disk_release(dev);
-        return err;
-    }
     struct lx_superblock *sb = root->sb;
-    if ((err = vfs_mount_named(at, sb, root, ro ? LX_MNT_RDONLY : 0, ext2_fs_type.name, EXT2_BLK_SOURCE)) <
-        0) {
+    if ((err = vfs_mount_named(at, sb, root, ro ? LX_MNT_RDONLY : 0, ext2_fs_type.name, source)) < 0) {
         lx_log("ext2: the mount itself failed (%d)", err);
         inode_put(root);
         sb->ops->kill(sb); /* releases the disk */

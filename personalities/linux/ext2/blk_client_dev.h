@@ -27,14 +27,12 @@ int blk_client_dev_init(struct blk_client_dev *d, kidl_cptr_t endpoint, void *sh
 
 struct ext2_mount_opts;
 
-/* What /proc/mounts shows as the source: Linux's name for the first
- * virtio disk. */
-#define EXT2_BLK_SOURCE "/dev/vda"
-
 /* Mounts the ext2 file system on the driver's disk on the directory `at`
  * (NULL: as the root file system).  The disk is registered as st_dev
- * (disks.h; lx_makedev(254, 0) for /dev/vda) and ext2 as a type for
- * mount(2), so after an umount the disk can be mounted again.  opts (NULL:
+ * with Linux's virtio name for it (disks.h; lx_makedev(254, 0) is
+ * /dev/vda, which devtmpfs then shows and /proc/mounts names as the
+ * source) and ext2 as a type for mount(2), so after an umount the disk
+ * can be mounted again.  opts (NULL:
  * defaults) may ask for a read-only mount (ext2 may also decide on one)
  * and set the caches' bounds.  0, or -errno after a message saying why
  * (the disk stays registered once it answered). */

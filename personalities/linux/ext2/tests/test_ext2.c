@@ -29,6 +29,7 @@
 #include "../../tests/host_env.h"
 #include "../../uio.h"
 #include "../blk_client_dev.h"
+#include "../disks.h"
 #include "../ext2_internal.h"
 #include "blk_server.h"
 #include "check.h"
@@ -479,6 +480,131 @@ static const struct blk_handlers fake_handlers = {
 };
 static const struct blk_server fake_server = { &fake_handlers, NULL };
 
+/* The disk's node (/dev/vda) read and written as a program would. */
+static int64_t node_pread(struct lx_file *f, uint64_t off, void *buf, size_t len)
+{
+    struct lx_iovec seg;
+    struct lx_uio u;
+    uio_init_kernel(&u, &seg, buf, len);
+    return f->ops->read(f, NULL, &u, &off);
+}
+
+static int64_t node_pwrite(struct lx_file *f, uint64_t off, const void *buf, size_t len)
+{
+    struct lx_iovec seg;
+    struct lx_uio u;
+    uio_init_kernel(&u, &seg, (void *)buf, len);
+    return f->ops->write(f, NULL, &u, &off);
+}
+
+static struct lx_file *node_open(unsigned flags, int *err)
+{
+    struct lx_file *f = NULL;
+    *err = vfs_open(&root_ctx, "/dev/vda", flags, 0, 022, &f);
+    return f;
+}
+
+/* Unmounted: the node reads and writes the disk's bytes at any offset and
+ * length, stops at its end, and holds off mount(2) while open for writing. */
+static void node_unmounted(size_t size)
+{
+    int err;
+    struct lx_file *f = node_open(LX_O_RDWR, &err);
+    CHECK(err == 0);
+    uint8_t magic[2];
+    CHECK(node_pread(f, 1024 + 56, magic, 2) == 2 && magic[0] == 0x53 && magic[1] == 0xef);
+    CHECK(f->ops->lseek(f, 0, LX_SEEK_END) == (int64_t)size);
+    CHECK(f->ops->lseek(f, 1, LX_SEEK_END) == -LX_EINVAL);
+    CHECK(f->ops->lseek(f, -1, LX_SEEK_SET) == -LX_EINVAL);
+    CHECK(f->ops->lseek(f, 100, LX_SEEK_SET) == 100 && f->ops->lseek(f, 5, LX_SEEK_CUR) == 105);
+    CHECK(f->ops->lseek(f, (int64_t)size, LX_SEEK_DATA) == -LX_ENXIO);
+    CHECK(f->ops->lseek(f, 7, LX_SEEK_HOLE) == (int64_t)size);
+    static uint8_t buf[10000], saved[10000], pattern[10000];
+    CHECK(node_pread(f, size, buf, 10) == 0);
+    CHECK(node_pread(f, size - 3, buf, 10) == 3 && memcmp(buf, fake.disk + size - 3, 3) == 0);
+    CHECK(node_pwrite(f, size, buf, 10) == -LX_ENOSPC);
+    CHECK(node_pwrite(f, size + 4096, buf, 1) == -LX_ENOSPC);
+    CHECK(node_pwrite(f, size, buf, 0) == 0);
+    /* Writes that start and end inside sectors, one that crosses the end:
+     * exactly those bytes change, on the device itself. */
+    static const struct {
+        uint64_t off;
+        size_t len;
+    } writes[] = { { 12345, 1000 }, { 4096 - 7, 7 + 512 + 9 }, { 3 * 4096, 2000 }, { 5000, 9000 }, { 0, 0 } };
+    for (unsigned i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+        uint64_t off = writes[i].off ? writes[i].off : size - 300;
+        size_t len = writes[i].len ? writes[i].len : 700, landed = off + len > size ? size - off : len;
+        uint8_t *before = malloc(size);
+        memcpy(before, fake.disk, size);
+        memcpy(saved, fake.disk + off, landed);
+        fill_random(pattern, len);
+        CHECK(node_pwrite(f, off, pattern, len) == (int64_t)landed);
+        CHECK(memcmp(fake.disk + off, pattern, landed) == 0);
+        CHECK(memcmp(fake.disk, before, off) == 0);
+        CHECK(memcmp(fake.disk + off + landed, before + off + landed, size - off - landed) == 0);
+        CHECK(node_pread(f, off, buf, len) == (int64_t)landed && memcmp(buf, pattern, landed) == 0);
+        CHECK(node_pwrite(f, off, saved, landed) == (int64_t)landed);
+        CHECK(memcmp(fake.disk, before, size) == 0);
+        free(before);
+    }
+    CHECK(f->ops->fsync(f) == 0);
+    /* Open for writing: no mount. */
+    CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/mnt", "ext2", 0, "") == -LX_EBUSY);
+    file_put(f);
+    CHECK(lx_disk_find(lx_makedev(254, 0))->writers == 0);
+}
+
+/* Mounted: no opens for writing; reading shows the file system's metadata
+ * as its block cache has it, which fsync on the node writes out. */
+static void node_mounted(size_t size)
+{
+    int err;
+    CHECK(node_open(LX_O_RDWR, &err) == NULL && err == -LX_EBUSY);
+    CHECK(node_open(LX_O_WRONLY, &err) == NULL && err == -LX_EBUSY);
+    struct lx_file *f = node_open(LX_O_RDONLY, &err);
+    CHECK(err == 0);
+    struct lx_disk *d = lx_disk_find(lx_makedev(254, 0));
+    CHECK(d->fs && bcache_dirty_count(d->fs->bc) > 0); /* what the overlay is for */
+    uint8_t *seen = malloc(size);
+    /* Odd pieces, so that blocks are cut across chunk boundaries. */
+    for (size_t off = 0; off < size;) {
+        size_t len = off % 3 ? 3000 : 777;
+        if (len > size - off)
+            len = size - off;
+        CHECK(node_pread(f, off, seen + off, len) == (int64_t)len);
+        off += len;
+    }
+    CHECK(memcmp(seen, fake.disk, size) != 0);
+    CHECK(f->ops->fsync(f) == 0);
+    CHECK(bcache_dirty_count(d->fs->bc) == 0);
+    CHECK(memcmp(seen, fake.disk, size) == 0);
+    free(seen);
+    /* The block ioctls. */
+    struct lx_thread *t = host_thread_new(0, 0), *user = host_thread_new(1000, 1000);
+    uint64_t arg = host_user_alloc(8);
+    uint64_t value = 0;
+    CHECK(f->ops->ioctl(f, t, 0x80081272u, arg) == 0); /* BLKGETSIZE64 */
+    memcpy(&value, host_user_ptr(arg), 8);
+    CHECK(value == size);
+    CHECK(f->ops->ioctl(f, t, 0x1260u, arg) == 0); /* BLKGETSIZE */
+    memcpy(&value, host_user_ptr(arg), 8);
+    CHECK(value == size / 512);
+    int32_t small = 0;
+    CHECK(f->ops->ioctl(f, t, 0x1268u, arg) == 0); /* BLKSSZGET */
+    memcpy(&small, host_user_ptr(arg), 4);
+    CHECK(small == 512);
+    CHECK(f->ops->ioctl(f, t, 0x80081270u, arg) == 0); /* BLKBSZGET: the file system's block */
+    memcpy(&small, host_user_ptr(arg), 4);
+    CHECK(small == (int32_t)d->fs->block_size);
+    CHECK(f->ops->ioctl(f, t, 0x80081272u, 0x1000) == -LX_EFAULT);
+    CHECK(f->ops->ioctl(f, t, 0x5401u, arg) == -LX_ENOTTY);  /* TCGETS: not a terminal */
+    CHECK(f->ops->ioctl(f, user, 0x1261u, 0) == -LX_EACCES); /* BLKFLSBUF needs root */
+    CHECK(f->ops->ioctl(f, t, 0x1261u, 0) == 0);
+    host_thread_free(user);
+    host_thread_free(t);
+    file_put(f);
+}
+
 static int mode_blk(const char *image, const char *tree)
 {
     FILE *f = fopen(image, "r+b");
@@ -499,7 +625,6 @@ static int mode_blk(const char *image, const char *tree)
     root_ctx.start = root_ctx.root;
     const uint64_t vda = lx_makedev(254, 0);
     CHECK(vfs_mkdir(&root_ctx, "/mnt", 0755) == 0);
-    CHECK(vfs_mknod(&root_ctx, "/dev/vda", LX_S_IFBLK | 0600, vda) == 0);
     CHECK(vfs_mknod(&root_ctx, "/dev/notblk", LX_S_IFCHR | 0600, vda) == 0);
     struct lx_path mnt;
     CHECK(vfs_lookup(&root_ctx, "/mnt", 0, &mnt) == 0);
@@ -509,7 +634,21 @@ static int mode_blk(const char *image, const char *tree)
     CHECK(ext2_mount_blk(FAKE_ENDPOINT, fake.shared, sizeof(fake.shared), &mnt, vda, NULL) == -LX_EIO);
     fake.fail_reads = 0;
     path_put(&mnt);
+    /* Registered, the disk has its node in devtmpfs (mounted before it came). */
+    struct lx_path node;
+    CHECK(vfs_lookup(&root_ctx, "/dev/vda", 0, &node) == 0);
+    CHECK(node.inode->mode == (LX_S_IFBLK | 0660) && node.inode->rdev == vda);
+    CHECK(node.inode->uid == 0 && node.inode->gid == 6);
+    path_put(&node);
+    node_unmounted((size_t)size);
     CHECK(vfs_mount_call(&root_ctx, "/dev/notblk", "/mnt", "ext2", 0, "") == -15); /* ENOTBLK */
+    CHECK(vfs_mount_call(&root_ctx, "/dev/null", "/mnt", "ext2", 0, "") == -15);
+    CHECK(vfs_mount_call(&root_ctx, "/dev/nothing", "/mnt", "ext2", 0, "") == -LX_ENOENT);
+    CHECK(vfs_mknod(&root_ctx, "/tmp/vdb", LX_S_IFBLK | 0600, lx_makedev(254, 16)) == 0);
+    CHECK(vfs_mount_call(&root_ctx, "/tmp/vdb", "/mnt", "ext2", 0, "") == -LX_ENXIO); /* not registered */
+    CHECK(vfs_mknod(&root_ctx, "/tmp/vda", LX_S_IFBLK | 0600, vda) == 0);
+    CHECK(vfs_mount_call(&root_ctx, "none", "/tmp", NULL, LX_MS_REMOUNT | LX_MS_NODEV, NULL) == 0);
+    CHECK(vfs_mount_call(&root_ctx, "/tmp/vda", "/mnt", "ext2", 0, "") == -LX_EACCES); /* a nodev mount */
     CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/mnt", "ext2", 0, "bogus") == -LX_EINVAL);
     CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/mnt", "ext2", 0, "") == 0);
     CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/tmp", "ext2", 0, "") == -LX_EBUSY); /* mounted already */
@@ -518,6 +657,7 @@ static int mode_blk(const char *image, const char *tree)
     fill_random(data, sizeof(data));
     CHECK(vfs_mkdir(&root_ctx, "/mnt/through-blk", 0755) == 0);
     CHECK(harness_pwrite("/mnt/through-blk/data", 0, data, sizeof(data), true) == 0);
+    node_mounted((size_t)size);
     /* umount waits for what is open in it (the file system's busy op). */
     struct lx_file *open_file;
     CHECK(vfs_open(&root_ctx, "/mnt/one", LX_O_RDONLY, 0, 022, &open_file) == 0);
@@ -527,7 +667,10 @@ static int mode_blk(const char *image, const char *tree)
     CHECK(vfs_umount_call(&root_ctx, "/mnt", 0) == -LX_EBUSY);
     inode_put(held);
     CHECK(vfs_umount_call(&root_ctx, "/mnt", 0) == 0);
-    /* Mounted again, read-only. */
+    int err;
+    file_put(node_open(LX_O_RDWR, &err)); /* unmounted: writers welcome again */
+    CHECK(err == 0);
+    /* Mounted again, read-only: writers still refused. */
     CHECK(vfs_mount_call(&root_ctx, "/dev/vda", "/mnt", "ext2", 0, "ro") == 0);
     struct lx_path p;
     CHECK(vfs_lookup(&root_ctx, "/mnt/through-blk/data", 0, &p) == 0);
@@ -536,6 +679,7 @@ static int mode_blk(const char *image, const char *tree)
     CHECK(st.f_type == EXT2_SUPER_MAGIC && (st.f_flags & LX_ST_RDONLY));
     path_put(&p);
     CHECK(vfs_mkdir(&root_ctx, "/mnt/x", 0755) == -LX_EROFS);
+    CHECK(node_open(LX_O_WRONLY, &err) == NULL && err == -LX_EBUSY);
     CHECK(vfs_umount_call(&root_ctx, "/mnt", 0) == 0);
     path_put(&root_ctx.root);
     vfs_unmount_all();
