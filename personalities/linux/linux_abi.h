@@ -49,6 +49,7 @@ enum {
     LX_EOVERFLOW = 75,
     LX_ENOTSOCK = 88,
     LX_EOPNOTSUPP = 95,
+    LX_EAFNOSUPPORT = 97,
     LX_ETIMEDOUT = 110,
 };
 

@@ -431,7 +431,12 @@ static int start_init(bool from_archive)
         in = tty_open();
         out = tty_open();
         err = tty_open();
-        tty_set_session(p->sid, p->pgid);
+        /* A program of the archive is given the console as its controlling
+         * terminal (kumiki-run --console: job control without setsid);
+         * /sbin/init is not, as Linux's init is not: its children take it
+         * with setsid and TIOCSCTTY. */
+        if (from_archive)
+            tty_set_session(p->sid, p->pgid);
     }
     if (in)
         files_install(p->files, 0, in);

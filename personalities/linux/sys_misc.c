@@ -1,9 +1,14 @@
 /* personalities/linux/sys_misc.c — system calls about the system rather
- * than a process or a file: uname, getrandom, sysinfo, prctl, affinity,
+ * than a process or a file: uname, sethostname, getrandom, sysinfo, prctl, affinity,
  * resource usage. */
 #include "frames.h"
 #include "syscall.h"
 #include <kumiki/user.h>
+
+/* The host and domain names sethostname/setdomainname set (the UTS
+ * namespace: one for the whole personality). */
+enum { UTS_NAME_MAX = 64 };
+static char nodename[UTS_NAME_MAX + 1] = "kumiki", domainname[UTS_NAME_MAX + 1] = "(none)";
 
 static int64_t sys_uname(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
@@ -11,12 +16,39 @@ static int64_t sys_uname(struct lx_thread *t, const struct lx_syscall_regs *r)
     memset(&u, 0, sizeof(u));
     /* A Linux release number, because libcs compare it: glibc refuses to
      * run on kernels older than the one it was built for. */
-    static const char *const fields[] = { "Linux",  "kumiki", "6.1.0-kumiki", "#1 Kumiki Linux personality",
-                                          "x86_64", "(none)" };
+    const char *const fields[] = { "Linux",  nodename,  "6.1.0-kumiki", "#1 Kumiki Linux personality",
+                                   "x86_64", domainname };
     char *dst[] = { u.sysname, u.nodename, u.release, u.version, u.machine, u.domainname };
     for (unsigned i = 0; i < 6; i++)
         memcpy(dst[i], fields[i], strlen(fields[i]) + 1);
     return mm_copy_out(t->proc->mm, r->rdi, &u, sizeof(u));
+}
+
+/* sethostname(name, len) and setdomainname(name, len): root only, at most
+ * 64 bytes, not NUL-terminated (Linux's rules). */
+static int64_t set_uts_name(struct lx_thread *t, const struct lx_syscall_regs *r, char *name)
+{
+    if (t->proc->euid != 0)
+        return -LX_EPERM;
+    int len = arg_int(r->rsi);
+    if (len < 0 || len > UTS_NAME_MAX)
+        return -LX_EINVAL;
+    char copy[UTS_NAME_MAX + 1];
+    if (mm_copy_in(t->proc->mm, copy, r->rdi, (size_t)len))
+        return -LX_EFAULT;
+    copy[len] = 0;
+    memcpy(name, copy, (size_t)len + 1);
+    return 0;
+}
+
+static int64_t sys_sethostname(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    return set_uts_name(t, r, nodename);
+}
+
+static int64_t sys_setdomainname(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    return set_uts_name(t, r, domainname);
 }
 
 /* splitmix64 over the TSC: not cryptographic (documented in
@@ -159,6 +191,16 @@ static int64_t sys_times(struct lx_thread *t, const struct lx_syscall_regs *r)
     return (int64_t)ticks;
 }
 
+/* No networking yet: socket and socketpair fail as on a Linux built
+ * without the address family (busybox's syslog tries a socket and goes
+ * on without it). */
+static int64_t sys_socket(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    (void)t;
+    (void)r;
+    return -LX_EAFNOSUPPORT;
+}
+
 /* rseq is optional: Linux programs fall back when it is not there. */
 static int64_t sys_rseq(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
@@ -169,6 +211,8 @@ static int64_t sys_rseq(struct lx_thread *t, const struct lx_syscall_regs *r)
 
 const struct lx_syscall_def lx_syscalls_misc[] = {
     LX_SYSCALL(63, uname, sys_uname),
+    LX_SYSCALL(170, sethostname, sys_sethostname),
+    LX_SYSCALL(171, setdomainname, sys_setdomainname),
     LX_SYSCALL(318, getrandom, sys_getrandom),
     LX_SYSCALL(99, sysinfo, sys_sysinfo),
     LX_SYSCALL(157, prctl, sys_prctl),
@@ -177,5 +221,7 @@ const struct lx_syscall_def lx_syscalls_misc[] = {
     LX_SYSCALL(98, getrusage, sys_getrusage),
     LX_SYSCALL(100, times, sys_times),
     LX_SYSCALL(334, rseq, sys_rseq),
+    LX_SYSCALL(41, socket, sys_socket),
+    LX_SYSCALL(53, socketpair, sys_socket),
     { 0, NULL, NULL },
 };
