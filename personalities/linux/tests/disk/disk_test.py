@@ -2,13 +2,17 @@
 """Issue 9's ext2 test: busybox applets on an ext2 disk under Kumiki, compared
 with the same script on the host on a copy of the same tree; then the image
 must be clean for e2fsck and hold the files (debugfs), and a second boot must
-read them back.
+read them back.  A third boot uses the disk's node as a Linux user would:
+ls -l /dev/vda, umount and mount(8) it, the errors of mount(2) (ENOTBLK,
+EBUSY, ENXIO), /proc/mounts, raw reads and writes with dd; the image must be
+clean afterwards and hold what dd wrote.
 
     disk_test.py --kumiki-run TOOL --build DIR
 
 Prints TAP; exits 1 on any "not ok"."""
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +39,78 @@ READ_BACK = r'''
 cd "$ROOT" || exit 9
 find . -path ./lost+found -prune -o -type f -print | sort | xargs md5sum
 '''
+
+
+# The disk's node (/dev/vda, 254:0) under Kumiki, run as root with the disk
+# at /mnt.  DEVICE_EXPECTED is busybox's wording with Linux's error for each
+# case (mount(2): EBUSY for a mounted disk, ENOTBLK for a character device,
+# ENOENT, ENXIO for a number no disk has; open for writing of a mounted disk:
+# EBUSY, as Linux with bdev_allow_write_mounted=0).  The first line, ls -l's,
+# is matched by DEVICE_LS (its time is the node's).
+DEVICE_SCRIPT = r'''
+ls -l /dev/vda
+echo "== node"; stat -c '%F %a %u:%g %t:%T %s' /dev/vda
+echo "== mounts"; grep vda /proc/mounts
+echo "== superblock"; dd if=/dev/vda bs=1024 skip=1 count=1 2>/dev/null | od -A n -t x1 -j 56 -N 2
+echo "== size"; blockdev --getsize64 /dev/vda; blockdev --getss /dev/vda
+echo "== mounted: no writers"; (echo x > /dev/vda) 2>&1; echo "status $?"
+echo "== busy"; cd /mnt && { umount /mnt 2>&1; echo "status $?"; cd /; }
+echo "== umount"; umount /mnt && echo ok; grep -c vda /proc/mounts
+echo "== raw write"; printf KUMIKI | dd of=/dev/vda bs=1 seek=100 conv=notrunc 2>/dev/null && echo ok
+dd if=/dev/vda bs=2 skip=50 count=3 2>/dev/null; echo
+echo "== mount"; mount -t ext2 /dev/vda /mnt && echo ok; head -1 /mnt/notes.txt; grep vda /proc/mounts
+echo "== errors"
+mount -t ext2 /dev/vda /tmp 2>&1; echo "status $?"
+mount -t ext2 /dev/null /tmp 2>&1; echo "status $?"
+mount -t ext2 /dev/nothing /tmp 2>&1; echo "status $?"
+mknod /tmp/vdb b 254 16 && mount -t ext2 /tmp/vdb /tmp 2>&1; echo "status $?"
+echo "== again, no type, read-only"; umount /mnt && mount -o ro /dev/vda /mnt && grep vda /proc/mounts
+touch /mnt/new 2>&1; echo "status $?"
+umount /mnt && mount /dev/vda /mnt && echo rw again && echo written > /mnt/after-remount
+'''
+
+DEVICE_LS = re.compile(r"^brw-rw----\s+1 root\s+6\s+254,\s+0 .+ /dev/vda$")
+
+DEVICE_EXPECTED = """== node
+block special file 660 0:6 fe:0 0
+== mounts
+/dev/vda /mnt ext2 rw 0 0
+== superblock
+ 53 ef
+== size
+16777216
+512
+== mounted: no writers
+sh: can't create /dev/vda: Device or resource busy
+status 1
+== busy
+umount: can't unmount /mnt: Device or resource busy
+status 1
+== umount
+ok
+0
+== raw write
+ok
+KUMIKI
+== mount
+ok
+notes
+/dev/vda /mnt ext2 rw 0 0
+== errors
+mount: mounting /dev/vda on /tmp failed: Device or resource busy
+status 255
+mount: mounting /dev/null on /tmp failed: Block device required
+status 255
+mount: mounting /dev/nothing on /tmp failed: No such file or directory
+status 255
+mount: mounting /tmp/vdb on /tmp failed: No such device or address
+status 255
+== again, no type, read-only
+/dev/vda /mnt ext2 ro 0 0
+touch: /mnt/new: Read-only file system
+status 1
+rw again
+"""
 
 
 def make_tree(root):
@@ -74,7 +150,7 @@ def main():
     parser.add_argument("--build", required=True)
     args = parser.parse_args()
     tap = Tap()
-    print("1..6")
+    print("1..10")
     with tempfile.TemporaryDirectory(prefix="kumiki-disk-") as tmp:
         tree = os.path.join(tmp, "tree")
         make_tree(tree)
@@ -99,6 +175,22 @@ def main():
         again = kumiki(args, image, READ_BACK)
         tap.check(again.returncode == 0 and again.stdout == host_sums, "a second boot reads every file back",
                   "--- host\n" + host_sums + "--- kumiki\n" + again.stdout + again.stderr)
+        dev = kumiki(args, image, DEVICE_SCRIPT)
+        first, _, rest = dev.stdout.partition("\n")
+        tap.check(DEVICE_LS.match(first) is not None, "ls -l /dev/vda: a block device 254:0, root:disk 0660",
+                  dev.stdout + dev.stderr)
+        tap.check(dev.returncode == 0 and rest == DEVICE_EXPECTED,
+                  "/dev/vda: stat, /proc/mounts, dd, blockdev, umount and mount(8), mount(2)'s errors",
+                  "--- expected\n" + DEVICE_EXPECTED + "--- kumiki\n" + rest + dev.stderr)
+        fsck = subprocess.run(["e2fsck", "-fn", image], capture_output=True, text=True)
+        tap.check(fsck.returncode == 0, "e2fsck -fn finds the image clean after the umounts and mounts",
+                  fsck.stdout + fsck.stderr)
+        with open(image, "rb") as f:
+            head = f.read(1024)
+        after = subprocess.run(["debugfs", "-R", "cat /after-remount", image], capture_output=True, text=True)
+        tap.check(head[100:106] == b"KUMIKI" and after.stdout == "written\n",
+                  "the disk holds what dd wrote on /dev/vda and a file written after mount(8)",
+                  repr(head[96:110]) + "\n" + after.stdout + after.stderr)
         bad = os.path.join(tmp, "bad.img")
         shutil.copy(image, bad)
         with open(bad, "r+b") as f:  # the superblock's magic (offset 1024 + 56)
