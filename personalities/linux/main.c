@@ -56,11 +56,12 @@ void lx_log(const char *fmt, ...)
     uprintf("linux: %s", line);
 }
 
-static bool init_done, halted;
+static bool init_done, halted, halt_machine;
 
-void lx_halt(void)
+void lx_halt(bool whole_machine)
 {
     halted = true;
+    halt_machine = whole_machine;
 }
 
 /* After reboot(2): no Linux thread runs again; the machine halts when this
@@ -70,7 +71,7 @@ static int halt_now(void)
     for (struct lx_proc *p = proc_first(); p; p = proc_next(p))
         for (struct lx_thread *t = p->threads; t; t = t->next_in_proc)
             thread_suspend(t);
-    if (lx.halt_when_init_exits) {
+    if (halt_machine && lx.halt_when_init_exits) {
         uint64_t ignored;
         kumiki_raw_syscall(SYS_DEBUG_HALT, 0x10, 0, &ignored);
     }
@@ -558,7 +559,7 @@ int main(const char *cmdline)
     if (e < 0) {
         /* As Linux's "VFS: Unable to mount root fs": nothing can run. */
         lx_log("no root file system: halting");
-        lx_halt();
+        lx_halt(true);
     } else {
         if (e == 1)
             mount_disk();

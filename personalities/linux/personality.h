@@ -19,9 +19,10 @@ struct lx_personality {
 extern struct lx_personality lx;
 
 /* Stops every Linux thread and, once the current message is handled, the
- * personality (reboot(2)): with the whole machine when halt_when_init_exits
- * says this personality ends the run, otherwise alone. */
-void lx_halt(void);
+ * personality (reboot(2)).  whole_machine: this OS halts the machine (when
+ * halt_when_init_exits says it ends the run); otherwise it stops alone and
+ * the machine stays on for the others (a power-off devstate deferred). */
+void lx_halt(bool whole_machine);
 
 /* Personality messages to the console, one line each ("linux: ..."). */
 __attribute__((format(printf, 1, 2))) void lx_log(const char *fmt, ...);

@@ -60,11 +60,13 @@ static int64_t power_off(struct lx_thread *t)
     enum devstate_outcome outcome = 0;
     int e = lx.power ? devstate_write(lx.power, (uint32_t)t->tid, PM1A_CNT, 2, SLP_TYP_S5 | SLP_EN, &outcome)
                      : -1;
-    if (e == 0 && outcome == DEVSTATE_OUTCOME_DEFERRED)
+    if (e == 0 && outcome == DEVSTATE_OUTCOME_DEFERRED) {
         lx_log("reboot: the device-state server waits for the other systems; this one has stopped");
-    else
+        lx_halt(false);
+    } else {
         lx_log("reboot: power-off failed (error %d, outcome %d); halting", e, (int)outcome);
-    lx_halt();
+        lx_halt(true);
+    }
     return LX_NO_REPLY;
 }
 
@@ -74,7 +76,7 @@ static int64_t restart(struct lx_thread *t)
     int e = lx.power ? devstate_transfer(lx.power, (uint32_t)t->tid, OP_RESET, 1, 0, 1, &outcome) : -1;
     if (e == 0 && outcome == DEVSTATE_OUTCOME_FORWARDED) {
         shut_down("reboot: restarting system");
-        lx_halt(); /* the reset did not happen after all */
+        lx_halt(true); /* the reset did not happen after all */
         return LX_NO_REPLY;
     }
     lx_log("reboot: the device-state server refuses a restart (error %d, outcome %d)", e, (int)outcome);
@@ -96,7 +98,7 @@ static int64_t sys_reboot(struct lx_thread *t, const struct lx_syscall_regs *r)
     case CMD_POWER_OFF: return power_off(t);
     case CMD_HALT:
         shut_down("reboot: system halted");
-        lx_halt();
+        lx_halt(true);
         return LX_NO_REPLY;
     case CMD_RESTART:
     case CMD_RESTART2: return restart(t);   /* RESTART2's command string is not looked at */
