@@ -1,6 +1,6 @@
 /* personalities/linux/ext2/blockdev.h — a disk as the file systems see it:
  * 512-byte sectors, a capacity, and read/write/flush.  Implemented over the
- * virtio_blk driver's IDL client in the personality (blk_dev.c) and over
+ * virtio_blk driver's IDL client in the personality (blk_client_dev.c) and over
  * memory or a host file in the tests, so ext2 runs unchanged on both.
  *
  * The device is trusted to move the sectors it is asked for; what they
