@@ -9,7 +9,7 @@
  * asked (FORWARDED: the call does not come back), otherwise the request is
  * DEFERRED and this personality alone ends, as a Linux machine that halted.
  * A restart is the device's reset operation, which the ACPI device table
- * refuses (it would take the other systems down with it): EPERM.
+ * refuses (it would take the other systems down with it): the system halts.
  *
  * Before the machine goes off the personality writes back what its file
  * systems still hold.  Linux leaves that to user space (busybox poweroff
@@ -70,17 +70,21 @@ static int64_t power_off(struct lx_thread *t)
     return LX_NO_REPLY;
 }
 
+/* A restart is the power device's reset operation.  When devstate refuses
+ * it (devices/acpi.dst: a reset would take the other systems down), this
+ * system halts, as Linux does when no restart method works ("System
+ * halted"): by now init has ended every process, so failing the call
+ * would leave a machine nobody can use. */
 static int64_t restart(struct lx_thread *t)
 {
     enum devstate_outcome outcome = 0;
     int e = lx.power ? devstate_transfer(lx.power, (uint32_t)t->tid, OP_RESET, 1, 0, 1, &outcome) : -1;
-    if (e == 0 && outcome == DEVSTATE_OUTCOME_FORWARDED) {
-        shut_down("reboot: restarting system");
-        lx_halt(true); /* the reset did not happen after all */
-        return LX_NO_REPLY;
-    }
-    lx_log("reboot: the device-state server refuses a restart (error %d, outcome %d)", e, (int)outcome);
-    return -LX_EPERM;
+    if (e == 0 && outcome == DEVSTATE_OUTCOME_FORWARDED)
+        shut_down("reboot: restarting system"); /* and if the reset did not happen after all: */
+    else
+        shut_down("reboot: the device-state server refuses a restart: system halted");
+    lx_halt(true);
+    return LX_NO_REPLY;
 }
 
 /* reboot(magic1, magic2, cmd, arg) */

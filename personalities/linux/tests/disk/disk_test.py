@@ -5,7 +5,8 @@ must be clean for e2fsck and hold the files (debugfs), and a second boot must
 read them back.  A third boot uses the disk's node as a Linux user would:
 ls -l /dev/vda, umount and mount(8) it, the errors of mount(2) (ENOTBLK,
 EBUSY, ENXIO), /proc/mounts, raw reads and writes with dd; the image must be
-clean afterwards and hold what dd wrote.
+clean afterwards and hold what dd wrote.  A fourth runs du and df, whose figures must be those
+e2fsprogs reads from the image (each file's block count; Linux's ext2 statfs).
 
     disk_test.py --kumiki-run TOOL --build DIR
 
@@ -29,6 +30,8 @@ chmod 640 notes.txt && stat -c '%a %s %n' notes.txt
 touch empty && stat -c '%s %n' empty
 dd if=/dev/zero of=zeros bs=1024 count=300 2>/dev/null && wc -c zeros
 tar cf /tmp/t.tar docs && mkdir untar && cd untar && tar xf /tmp/t.tar && cd .. && find untar | sort
+echo "== long listing"  # without owners and times, which differ from the host's by design
+ls -l notes.txt zeros empty link docs/big | awk '{print $1, $2, $5, $NF}'
 echo "== tree"; find . -path ./lost+found -prune -o -print | sort
 echo "== sums"; find . -path ./lost+found -prune -o -type f -print | sort | xargs md5sum
 rm -r untar
@@ -113,6 +116,49 @@ rw again
 """
 
 
+# du and df on the disk (a fourth boot): their figures are checked against
+# what e2fsprogs reads from the image afterwards (the host's own file system
+# allocates differently, so its du and df are no oracle).
+STATS_SCRIPT = r'''
+cd /mnt && du -k zeros docs/big notes.txt && df -k /mnt | tail -1
+'''
+
+
+def dumpe2fs(image):
+    """The superblock's fields and, per group, the blocks Linux's ext2 statfs counts as overhead."""
+    out = subprocess.run(["dumpe2fs", image], capture_output=True, text=True).stdout
+    fields = dict(re.findall(r"^([A-Za-z ]+):\s+(\S+)", out, re.M))
+    groups = re.split(r"^Group \d+:", out, flags=re.M)[1:]
+    overhead = int(fields["First block"])
+    for g in groups:
+        m = re.search(r"superblock at \d+, Group descriptors at (\d+)-(\d+)", g)
+        if m:
+            overhead += 1 + int(m.group(2)) - int(m.group(1)) + 1
+        overhead += 2 + int(fields["Inode blocks per group"])
+    return fields, overhead
+
+
+def expected_df(image):
+    """df -k's line for the image without Use%, by Linux's ext2 statfs (the "bsddf" overhead not
+    counted)."""
+    f, overhead = dumpe2fs(image)
+    kib = int(f["Block size"]) // 1024
+    total = (int(f["Block count"]) - overhead) * kib
+    free = int(f["Free blocks"]) * kib
+    avail = max(int(f["Free blocks"]) - int(f["Reserved block count"]), 0) * kib
+    return f"/dev/vda {total} {total - free} {avail} /mnt"
+
+
+def expected_du(image, paths):
+    """du -k's lines: each file's i_blocks (512-byte units, what debugfs calls Blockcount) / 2."""
+    lines = []
+    for path in paths:
+        stat = subprocess.run(["debugfs", "-R", f"stat /{path}", image], capture_output=True, text=True).stdout
+        m = re.search(r"Blockcount: (\d+)", stat)
+        lines.append(f"{int(m.group(1)) // 2 if m else '?'}\t{path}")
+    return "\n".join(lines) + "\n"
+
+
 def make_tree(root):
     os.makedirs(os.path.join(root, "docs", "sub"))
     with open(os.path.join(root, "notes.txt"), "w") as f:
@@ -150,7 +196,7 @@ def main():
     parser.add_argument("--build", required=True)
     args = parser.parse_args()
     tap = Tap()
-    print("1..10")
+    print("1..12")
     with tempfile.TemporaryDirectory(prefix="kumiki-disk-") as tmp:
         tree = os.path.join(tmp, "tree")
         make_tree(tree)
@@ -191,6 +237,17 @@ def main():
         tap.check(head[100:106] == b"KUMIKI" and after.stdout == "written\n",
                   "the disk holds what dd wrote on /dev/vda and a file written after mount(8)",
                   repr(head[96:110]) + "\n" + after.stdout + after.stderr)
+        stats = kumiki(args, image, STATS_SCRIPT)
+        du_lines, _, df_line = stats.stdout.rpartition("\n/dev/vda")
+        want_du = expected_du(image, ["zeros", "docs/big", "notes.txt"])
+        tap.check(stats.returncode == 0 and du_lines + "\n" == want_du,
+                  "du -k on ext2 counts each file's blocks as e2fsprogs does (indirect blocks included)",
+                  "--- debugfs\n" + want_du + "--- kumiki\n" + stats.stdout + stats.stderr)
+        want_df = expected_df(image)
+        fields = ("/dev/vda" + df_line).split()
+        got_df = " ".join(fields[:4] + fields[5:])  # Use% is busybox's rounding of the others
+        tap.check(got_df == want_df, "df -k /mnt: Linux's ext2 figures from the image's counts",
+                  f"expected {want_df}\nkumiki   {got_df}\n{stats.stderr}")
         bad = os.path.join(tmp, "bad.img")
         shutil.copy(image, bad)
         with open(bad, "r+b") as f:  # the superblock's magic (offset 1024 + 56)
