@@ -83,7 +83,7 @@ def base_tree(busybox):
         Member("dev/console", "chardev", 0o600, major=5, minor=1),
         Member("dev/tty", "chardev", 0o666, major=5, minor=0),
         Member("etc", "dir", 0o755),
-        Member("etc/group", "file", 0o644, b"root:x:0:\n"),
+        Member("etc/group", "file", 0o644, b"root:x:0:\ndisk:x:6:\n"),  # disk: /dev/vda
         Member("etc/hostname", "file", 0o644, b"kumiki\n"),
         Member("etc/passwd", "file", 0o644, b"root:x:0:0:root:/root:/bin/sh\n"),
         Member("mnt", "dir", 0o755),

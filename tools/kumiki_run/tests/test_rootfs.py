@@ -95,7 +95,7 @@ class Content(unittest.TestCase):
         self.assertEqual(got["bin/busybox"][1], FAKE_BUSYBOX)
         self.assertEqual(got[".kumiki/prog"][1], PROGRAM)
         self.assertEqual(got["etc/passwd"][1], b"root:x:0:0:root:/root:/bin/sh\n")
-        self.assertEqual(got["etc/group"][1], b"root:x:0:\n")
+        self.assertEqual(got["etc/group"][1], b"root:x:0:\ndisk:x:6:\n")
         self.assertEqual(got["etc/hostname"][1], b"kumiki\n")
         self.assertEqual({got["bin/" + a][0].linkname for a in rootfs.APPLETS}, {"busybox"})
         # Linux's numbers: /dev/console is (5,1), /dev/tty (5,0).

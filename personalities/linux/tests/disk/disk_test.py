@@ -72,7 +72,7 @@ touch /mnt/new 2>&1; echo "status $?"
 umount /mnt && mount /dev/vda /mnt && echo rw again && echo written > /mnt/after-remount
 '''
 
-DEVICE_LS = re.compile(r"^brw-rw----\s+1 root\s+6\s+254,\s+0 .+ /dev/vda$")
+DEVICE_LS = re.compile(r"^brw-rw----\s+1 root\s+disk\s+254,\s+0 .+ /dev/vda$")
 
 DEVICE_EXPECTED = """== node
 block special file 660 0:6 fe:0 0
