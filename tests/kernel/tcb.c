@@ -472,6 +472,98 @@ static void gs_bases_survive_preemption(void)
     CHECK_OK(kumiki_tcb_suspend(native.tcb));
 }
 
+/* ---- Bases changed behind the kernel's back ----------------------------------
+ * A thread may load %fs or %gs itself (a null selector, or its own data
+ * selector): the CPU then runs it with another base (0) than the kernel
+ * recorded.  That is the thread's own business, but the next thread must
+ * not inherit it, even when its recorded base is the same number: Linux
+ * processes' TLS blocks are often at one address in every process. */
+
+static volatile uint64_t shared_tls_word = 0x7157157157157157ull;
+static volatile uint64_t base_seen, base_changer_done;
+
+/* arg: the selector to load into %fs after setting the base to the shared word. */
+static void change_fs_behind_kernel(uint64_t selector, kumiki_cptr_t self)
+{
+    if (kumiki_tcb_set_tls_base(self, (uint64_t)(uintptr_t)&shared_tls_word) == KE_OK) {
+        kt_load_fs(selector);
+        base_changer_done = 1;
+    }
+}
+
+static void read_fs_word(uint64_t arg, kumiki_cptr_t self)
+{
+    base_seen = kt_read_fs0();
+}
+
+/* A changes its base and stops; B, with the same recorded FS base, runs
+ * right after it (same priority, queued behind it: nothing in between). */
+static void fs_base_changed_by_the_thread(void)
+{
+    uint64_t selectors[2] = { 0, kt_stack_selector() };
+    for (unsigned round = 0; round < 2; round++) {
+        struct kthread a, b;
+        base_seen = base_changer_done = 0;
+        CHECK_OK(kthread_new(&a, 100));
+        CHECK_OK(kthread_new(&b, 100));
+        CHECK_OK(kthread_start(&a, change_fs_behind_kernel, selectors[round]));
+        CHECK_OK(kthread_start(&b, read_fs_word, 0));
+        /* after kthread_start, whose WRITE_REGISTERS sets fs_base to 0 */
+        CHECK_OK(kumiki_tcb_set_tls_base(b.tcb, (uint64_t)(uintptr_t)&shared_tls_word));
+        kt_settle();
+        CHECK_EQ(base_changer_done, 1);
+        CHECK_EQ(base_seen, shared_tls_word);
+    }
+}
+
+/* Foreign-ABI threads (no library: every system call faults): load %gs,
+ * then stop in a system call. */
+static void change_gs_behind_kernel(uint64_t selector, kumiki_cptr_t self)
+{
+    uint64_t rdi;
+    kt_load_gs(selector);
+    base_changer_done = 1;
+    for (;;)
+        kt_syscall(SYS_DEBUG_NULL, 0, 0, &rdi);
+}
+
+static void read_gs_word(uint64_t arg, kumiki_cptr_t self)
+{
+    uint64_t rdi;
+    base_seen = kt_read_gs0();
+    for (;;)
+        kt_syscall(SYS_DEBUG_NULL, 0, 0, &rdi);
+}
+
+/* The same for GS bases: two foreign threads with one GS base. */
+static void gs_base_changed_by_the_thread(void)
+{
+    uint64_t selectors[2] = { 0, kt_stack_selector() };
+    for (unsigned round = 0; round < 2; round++) {
+        struct kthread a, b;
+        kumiki_cptr_t ep;
+        uint64_t base, r[KUMIKI_REG_COUNT];
+        base_seen = base_changer_done = 0;
+        CHECK_OK(gs_page(GS_MARK_A, &base));
+        CHECK_OK(kt_new(KUMIKI_OBJ_ENDPOINT, 0, &ep)); /* nobody receives: a fault stops the thread */
+        CHECK_OK(kthread_new(&a, 100));
+        CHECK_OK(kthread_new(&b, 100));
+        CHECK_OK(kthread_set_fault_endpoint(&a, ep));
+        CHECK_OK(kthread_set_fault_endpoint(&b, ep));
+        CHECK_OK(kumiki_tcb_set_foreign_abi(a.tcb, 1));
+        CHECK_OK(kumiki_tcb_set_foreign_abi(b.tcb, 1));
+        start_registers(&a, change_gs_behind_kernel, selectors[round], base, r);
+        CHECK_OK(write_all(a.tcb, 1, r));
+        start_registers(&b, read_gs_word, 0, base, r);
+        CHECK_OK(write_all(b.tcb, 1, r));
+        kt_settle();
+        CHECK_EQ(base_changer_done, 1);
+        CHECK_EQ(base_seen, GS_MARK_A);
+        CHECK_OK(kumiki_tcb_suspend(a.tcb));
+        CHECK_OK(kumiki_tcb_suspend(b.tcb));
+    }
+}
+
 static void names_and_foreign_abi_arguments(void)
 {
     kumiki_cptr_t tcb;
@@ -523,6 +615,10 @@ const struct ktest tcb_tests[] = {
     { "tcb: a foreign-ABI thread's GS base is its own, across fault round trips", foreign_gs_base },
     { "tcb: a native thread's GS base is its IPC buffer", native_gs_base },
     { "tcb: GS bases survive preemption among foreign and native threads", gs_bases_survive_preemption },
+    { "tcb: an FS base the thread changed itself does not leak to the next thread",
+      fs_base_changed_by_the_thread },
+    { "tcb: a GS base the thread changed itself does not leak to the next thread",
+      gs_base_changed_by_the_thread },
     { "tcb: set_name and set_foreign_abi arguments", names_and_foreign_abi_arguments },
     { "tcb: deleting a running thread stops it", deleting_a_running_thread },
     { NULL, NULL },

@@ -68,20 +68,18 @@ uint64_t arch_idle_tsc(void)
     return idle_total;
 }
 
-static uint64_t loaded_fs_base, loaded_gs_base; /* both 0 at reset */
-
+/* No cache of the loaded bases: user code can change its own FS or GS base
+ * without the kernel (loading a null or data selector into %fs or %gs sets
+ * the base from it), so a remembered "loaded" value may be stale, and the
+ * next thread with that recorded base would run with the one the previous
+ * thread left.  Every switch writes both (seL4 does the same without
+ * FSGSBASE). */
 void cpu_set_fs_base(uint64_t value)
 {
-    if (value != loaded_fs_base) {
-        wrmsr(MSR_FS_BASE, value);
-        loaded_fs_base = value;
-    }
+    wrmsr(MSR_FS_BASE, value);
 }
 
 void cpu_set_gs_base(uint64_t value)
 {
-    if (value != loaded_gs_base) {
-        wrmsr(MSR_GS_BASE, value);
-        loaded_gs_base = value;
-    }
+    wrmsr(MSR_GS_BASE, value);
 }

@@ -14,6 +14,12 @@ uint64_t kt_read_fs0(void);
 /* Reads 8 bytes at %gs:0 (the kernel leaves rdgsbase off: a load through
  * the base is how a thread sees it). */
 uint64_t kt_read_gs0(void);
+/* Loads `selector` into %fs / %gs: user code changing its own base without
+ * the kernel (the kernel must not trust a cached base afterwards). */
+void kt_load_fs(uint64_t selector);
+void kt_load_gs(uint64_t selector);
+/* The thread's %ss: the GDT's user data selector. */
+uint64_t kt_stack_selector(void);
 /* A raw syscall with number rax and arguments rdi, rsi; returns rax and
  * stores rdi in *rdi_out. */
 uint64_t kt_syscall(uint64_t number, uint64_t rdi, uint64_t rsi, uint64_t *rdi_out);

@@ -32,6 +32,23 @@ kt_syscall:
     mov %rdi, (%r8)
     ret
 
+/* Segment loads a user thread may do without the kernel: each sets the
+ * register's base (null selector: 0 on QEMU and AMD; a data descriptor: its
+ * base, 0 in a flat GDT), behind the kernel's back. */
+    .globl kt_load_fs, kt_load_gs, kt_stack_selector
+kt_load_fs:
+    mov %edi, %fs
+    ret
+
+kt_load_gs:
+    mov %edi, %gs
+    ret
+
+kt_stack_selector:
+    xor %eax, %eax
+    mov %ss, %ax
+    ret
+
     .globl kt_inb_0x40, kt_inb_site
 kt_inb_0x40:
 kt_inb_site:

@@ -33,8 +33,8 @@ uint64_t arch_read_tsc(void);
 uint32_t arch_multiboot_magic(void);
 uint32_t arch_multiboot_info(void);
 
-/* FS and GS base of the running thread; the MSR is written only when the
- * value changes (a thread switch usually keeps them). */
+/* FS and GS base of the running thread; always written (misc.c: the CPU's
+ * base may differ from any value the kernel remembers). */
 void cpu_set_fs_base(uint64_t value);
 void cpu_set_gs_base(uint64_t value);
 
