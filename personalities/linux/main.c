@@ -12,6 +12,7 @@
 #include "frames.h"
 #include "heap.h"
 #include "hostlink.h"
+#include "klog.h"
 #include "kobj.h"
 #include "linux_caps.h"
 #include "personality.h"
@@ -54,6 +55,7 @@ void lx_log(const char *fmt, ...)
     line[n++] = '\n';
     line[n] = 0;
     uprintf("linux: %s", line);
+    klog_append(lx_now_ns(), line, n);
 }
 
 static bool init_done, halted, halt_machine;
@@ -520,6 +522,7 @@ int main(const char *cmdline)
     lx.serial = LINUX_CAP_CONSOLE;
     lx.hostlink = LINUX_CAP_HOSTLINK;
     lx.power = LINUX_CAP_POWER;
+    lx.rtc = LINUX_CAP_WALLCLOCK;
     lx.halt_when_init_exits = true;
     lx_slots_init(FIRST_FREE_SLOT, (kumiki_cptr_t)1 << CSPACE_RADIX);
     kobj_init(LINUX_CAP_POOL);

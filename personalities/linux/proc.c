@@ -219,6 +219,13 @@ static int alloc_tid(void)
     return 0;
 }
 
+static uint64_t procs_created;
+
+uint64_t proc_created_count(void)
+{
+    return procs_created;
+}
+
 struct lx_proc *proc_new(struct lx_proc *parent)
 {
     struct lx_proc *p = lx_calloc(1, sizeof(*p));
@@ -229,6 +236,7 @@ struct lx_proc *proc_new(struct lx_proc *parent)
         lx_free(p);
         return NULL;
     }
+    procs_created++;
     pid_table[p->pid] = p;
     p->state = LX_PROC_ALIVE;
     p->parent = parent;

@@ -53,6 +53,7 @@ static const struct proc_entry root_entries[] = {
     { "meminfo", LX_S_IFREG | 0444, PK_ROOT_FILE, proc_show_meminfo, NULL },
     { "mounts", LX_S_IFLNK | 0777, PK_ROOT_LINK, NULL, "self/mounts" },
     { "self", LX_S_IFLNK | 0777, PK_SELF, NULL, NULL },
+    { "stat", LX_S_IFREG | 0444, PK_ROOT_FILE, proc_show_kernel_stat, NULL },
     { "uptime", LX_S_IFREG | 0444, PK_ROOT_FILE, proc_show_uptime, NULL },
 };
 enum { ROOT_ENTRIES = sizeof(root_entries) / sizeof(root_entries[0]) };

@@ -49,6 +49,7 @@ typedef int (*proc_show_fn)(struct proc_text *t, struct lx_proc *p);
 int proc_show_meminfo(struct proc_text *t, struct lx_proc *p);
 int proc_show_uptime(struct proc_text *t, struct lx_proc *p);
 int proc_show_loadavg(struct proc_text *t, struct lx_proc *p);
+int proc_show_kernel_stat(struct proc_text *t, struct lx_proc *p); /* /proc/stat */
 int proc_show_filesystems(struct proc_text *t, struct lx_proc *p);
 int proc_show_cpuinfo(struct proc_text *t, struct lx_proc *p);
 int proc_show_cmdline(struct proc_text *t, struct lx_proc *p);

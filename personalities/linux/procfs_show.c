@@ -113,6 +113,26 @@ int proc_show_uptime(struct proc_text *t, struct lx_proc *p)
     return 0;
 }
 
+/* /proc/stat: CPU time is not accounted (every cpu field 0: top shows 0%,
+ * as it does for a CPU it has no figures for); the boot time, the number
+ * of processes made since boot and the runnable threads are real
+ * (procs_blocked counts threads waiting for disk I/O, which none does:
+ * the personality's disk requests are synchronous). */
+int proc_show_kernel_stat(struct proc_text *t, struct lx_proc *p)
+{
+    unsigned running = 0;
+    for (struct lx_proc *q = proc_first(); q; q = proc_next(q))
+        for (struct lx_thread *th = q->threads; th; th = th->next_in_proc)
+            running +=
+                th->state != LX_THREAD_FREE && th->state != LX_THREAD_DEAD && th->state != LX_THREAD_BLOCKED;
+    static const char zeros[] = " 0 0 0 0 0 0 0 0 0 0"; /* user nice system idle ... guest_nice */
+    proc_text_printf(t, "cpu %s\ncpu0%s\nintr 0\nctxt 0\n", zeros, zeros);
+    proc_text_printf(t, "btime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
+                     (unsigned long)((lx_realtime_ns() - lx_now_ns()) / 1000000000ull),
+                     (unsigned long)proc_created_count(), running);
+    return 0;
+}
+
 /* Load averages are not computed (0.00); the runnable and total threads
  * and the newest pid are real. */
 int proc_show_loadavg(struct proc_text *t, struct lx_proc *p)

@@ -32,6 +32,7 @@ void syscall_init(void)
     add(lx_syscalls_time);
     add(lx_syscalls_misc);
     add(lx_syscalls_power);
+    add(lx_syscalls_klog);
     add(lx_syscalls_futex);
 }
 

@@ -31,6 +31,7 @@ extern const struct lx_syscall_def lx_syscalls_time[];   /* time.c */
 extern const struct lx_syscall_def lx_syscalls_misc[];   /* sys_misc.c: uname, getrandom, ... */
 extern const struct lx_syscall_def lx_syscalls_futex[];  /* futex.c */
 extern const struct lx_syscall_def lx_syscalls_power[];  /* power.c: reboot */
+extern const struct lx_syscall_def lx_syscalls_klog[];   /* klog.c: syslog */
 
 enum { LX_SYSCALL_MAX = 512 };
 

@@ -1,6 +1,8 @@
 /* personalities/linux/time.c — see time.h; the clock and sleep system calls. */
 #include "time.h"
+#include "civil_time.h"
 #include "personality.h"
+#include "rtc_client.h"
 #include "syscall.h"
 #include "timer_client.h"
 #include <kumiki/ipc.h>
@@ -12,7 +14,10 @@ enum { TIMEOUT_ID = 0 };
 
 /* ns = (tsc - tsc_base) * ns_per_tsc_q32 >> 32. */
 static uint64_t tsc_base, ns_per_tsc_q32 = 1ull << 32;
-static uint64_t realtime_base_ns = 1704067200ull * 1000000000ull; /* 2024-01-01, until the RTC says */
+/* Wall-clock time minus monotonic time: from the RTC at boot (2024-01-01
+ * without one), moved by clock_settime and settimeofday.  Signed: a time
+ * set earlier than the time since boot makes it negative. */
+static int64_t realtime_base_ns = 1704067200ll * 1000000000ll;
 static uint64_t armed_deadline;
 
 uint64_t lx_now_ns(void)
@@ -23,7 +28,24 @@ uint64_t lx_now_ns(void)
 
 uint64_t lx_realtime_ns(void)
 {
-    return realtime_base_ns + lx_now_ns();
+    return (uint64_t)((int64_t)lx_now_ns() + realtime_base_ns);
+}
+
+/* The CMOS clock's date (UTC, as QEMU and Linux keep it) as the wall clock;
+ * a clock that does not answer or says nonsense leaves the default, said. */
+static void realtime_from_rtc(void)
+{
+    uint16_t year;
+    uint8_t month, day, hour, minute, second;
+    uint64_t seconds;
+    if (!lx.rtc)
+        return;
+    int e = rtc_get_time(lx.rtc, &year, &month, &day, &hour, &minute, &second);
+    if (e || !civil_to_unix(year, month, day, hour, minute, second, &seconds)) {
+        lx_log("the RTC gives no usable date (error %d): the clock starts at 2024-01-01", e);
+        return;
+    }
+    realtime_base_ns = (int64_t)(seconds * 1000000000ull) - (int64_t)lx_now_ns();
 }
 
 static uint64_t driver_now(void)
@@ -50,8 +72,7 @@ void time_init(void)
         /* last - first is a few PIT periods (< 2^32 ns), so the shift fits. */
         ns_per_tsc_q32 = ((last - first) << 32) / (tsc_last - tsc_first);
     tsc_base = tsc_first;
-    uint64_t shift = lx_now_ns();
-    (void)shift;
+    realtime_from_rtc();
 }
 
 void time_arm(uint64_t deadline)
@@ -183,6 +204,45 @@ static int read_timespec(struct lx_thread *t, uint64_t u, uint64_t *ns)
     return 0;
 }
 
+/* clock_settime(CLOCK_REALTIME, ts) and settimeofday(tv, tz): root sets the
+ * wall clock (the personality's, not the CMOS clock: as on Linux, that is
+ * hwclock's business).  Other clocks cannot be set (EINVAL). */
+static int set_realtime(struct lx_thread *t, uint64_t ns)
+{
+    if (t->proc->euid != 0)
+        return -LX_EPERM;
+    realtime_base_ns = (int64_t)ns - (int64_t)lx_now_ns();
+    return 0;
+}
+
+static int64_t sys_clock_settime(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    uint64_t ns;
+    int e = read_timespec(t, r->rsi, &ns);
+    if (e)
+        return e;
+    if (arg_int(r->rdi) != CLOCK_REALTIME)
+        return -LX_EINVAL;
+    return set_realtime(t, ns);
+}
+
+static int64_t sys_settimeofday(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    if (r->rsi) { /* the time zone: kept by no one here; Linux's own use of it is obsolete */
+        int32_t tz[2];
+        if (mm_copy_in(t->proc->mm, tz, r->rsi, sizeof(tz)))
+            return -LX_EFAULT;
+    }
+    if (!r->rdi)
+        return t->proc->euid != 0 ? -LX_EPERM : 0;
+    int64_t tv[2];
+    if (mm_copy_in(t->proc->mm, tv, r->rdi, sizeof(tv)))
+        return -LX_EFAULT;
+    if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000 || (uint64_t)tv[0] > (UINT64_MAX / 2) / 1000000000ull)
+        return -LX_EINVAL;
+    return set_realtime(t, (uint64_t)tv[0] * 1000000000ull + (uint64_t)tv[1] * 1000ull);
+}
+
 static int64_t sys_nanosleep(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     if (!t->call_deadline_ns) {
@@ -222,6 +282,8 @@ const struct lx_syscall_def lx_syscalls_time[] = {
     LX_SYSCALL(228, clock_gettime, sys_clock_gettime),
     LX_SYSCALL(229, clock_getres, sys_clock_getres),
     LX_SYSCALL(96, gettimeofday, sys_gettimeofday),
+    LX_SYSCALL(227, clock_settime, sys_clock_settime),
+    LX_SYSCALL(164, settimeofday, sys_settimeofday),
     LX_SYSCALL(201, time, sys_time),
     LX_SYSCALL(35, nanosleep, sys_nanosleep),
     LX_SYSCALL(230, clock_nanosleep, sys_clock_nanosleep),

@@ -29,6 +29,10 @@ BOOT1 = [
     ("ln -s deep/file /root/work/link && cat /root/work/link", "link"),
     ("rm /etc/motd && mv /etc/hostname /etc/hostname.old && echo renamed > /etc/hostname", None),
     ("df / | tail -1 | awk '{print $1, $6}'", "df"),
+    ("dmesg | grep -c 'root file system: ext2 on /dev/vda'", "dmesg"),  # syslog(2): the personality's log
+    ("top -b -n 1 | grep -c '^CPU:'; grep -c '^btime ' /proc/stat", "top"),
+    ("date +%s", "clock"),  # the CMOS clock's date (QEMU's is the host's)
+    ("date -s '2030-01-02 03:04:05' >/dev/null && date -u '+%F %H'", "set clock"),
 ]
 BOOT2 = [
     ("cat /root/work/link", "link"),
@@ -189,7 +193,7 @@ def main(argv):
             if line.startswith("disk "):
                 disk = line[5:].rstrip("\n")
     tap = Tap()
-    print("1..16", flush=True)
+    print("1..20", flush=True)
     work = tempfile.mkdtemp(prefix="kumiki-system-test-")
     image = os.path.join(work, "disk.img")
     shutil.copyfile(disk, image)
@@ -201,6 +205,13 @@ def main(argv):
     md5 = first["md5"].split()[0] if first["md5"].split() else ""
     tap.check(first["link"].strip() == "written by boot 1", "boot 1: files, a symbolic link", first["link"])
     tap.check(first["df"].split() == ["/dev/vda", "/"], "boot 1: df names /dev/vda on /", first["df"])
+    tap.check(first["dmesg"].split() == ["1"], "boot 1: dmesg shows the personality's log", first["dmesg"])
+    tap.check(first["top"].split() == ["1", "1"], "boot 1: top runs on /proc/stat", first["top"])
+    clock = first["clock"].strip()
+    tap.check(clock.isdigit() and abs(int(clock) - time.time()) < 600,
+              "boot 1: date tells the time the RTC holds (the host's, within minutes)", clock)
+    tap.check(first["set clock"].strip() == "2030-01-02 03", "boot 1: date -s sets the wall clock",
+              first["set clock"])
 
     fsck = subprocess.run(["e2fsck", "-fn", image], capture_output=True, text=True)
     tap.check(fsck.returncode == 0, "after power-off: e2fsck -fn finds the image clean", fsck.stdout + fsck.stderr)

@@ -353,6 +353,14 @@ static struct lx_proc *proc_from(int pid)
     return NULL;
 }
 
+uint64_t proc_created_count(void)
+{
+    uint64_t n = 0;
+    for (int pid = 1; pid < LX_MAX_PID; pid++)
+        n += host_procs[pid] != NULL;
+    return n;
+}
+
 struct lx_proc *proc_first(void)
 {
     return proc_from(1);

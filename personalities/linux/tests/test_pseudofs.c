@@ -267,7 +267,7 @@ static void test_proc_tree(void)
     char pid[16], path[64];
     snprintf(pid, sizeof(pid), "%d", T->proc->pid);
     CHECK(statfs_of("/proc").f_type == LX_PROC_SUPER_MAGIC);
-    CHECK(strcmp(names_in("/proc"), "cpuinfo filesystems loadavg meminfo mounts self uptime 1") == 0);
+    CHECK(strcmp(names_in("/proc"), "cpuinfo filesystems loadavg meminfo mounts self stat uptime 1") == 0);
     CHECK(strcmp(link_of("/proc/self"), pid) == 0);
     CHECK(strcmp(link_of("/proc/mounts"), "self/mounts") == 0);
     struct lx_stat self = stat_of("/proc/self", true), byname = stat_of("/proc/1", true);
@@ -277,7 +277,7 @@ static void test_proc_tree(void)
           0);
     /* A second process: listed, with its own directory. */
     struct lx_thread *other = host_thread_new(1000, 1000);
-    CHECK(strcmp(names_in("/proc"), "cpuinfo filesystems loadavg meminfo mounts self uptime 1 2") == 0);
+    CHECK(strcmp(names_in("/proc"), "cpuinfo filesystems loadavg meminfo mounts self stat uptime 1 2") == 0);
     struct lx_stat two = stat_of("/proc/2", true);
     CHECK(two.st_uid == 1000 && two.st_gid == 1000 && two.st_ino != self.st_ino);
     CHECK(stat_of("/proc/3", true).st_mode == (uint32_t)-1);
@@ -332,6 +332,11 @@ static void test_proc_files(void)
     host_now_ns = 12345670000000ull;
     CHECK(strcmp(contents("/proc/uptime"), "12345.67 0.00\n") == 0);
     CHECK(strcmp(contents("/proc/loadavg"), "0.00 0.00 0.00 1/1 1\n") == 0);
+    /* stat: no CPU times; the boot time (the host env's wall clock minus
+     * its monotonic time), processes made, runnable threads. */
+    CHECK(strcmp(contents("/proc/stat"),
+                 "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\nintr 0\nctxt 0\n"
+                 "btime 1700000000\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n") == 0);
     CHECK(strcmp(contents("/proc/filesystems"), "nodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n") == 0);
     const char *cpu = contents("/proc/cpuinfo");
     CHECK(strncmp(cpu, "processor\t: 0\nvendor_id\t: ", 26) == 0 && strstr(cpu, "\nflags\t\t: fpu"));
