@@ -238,6 +238,38 @@ static uint64_t write_registers(struct tcb *t, struct invocation *inv)
     return KE_OK;
 }
 
+/* The x87/SSE state as the ABI's image.  The running thread's (a thread
+ * invoking its own TCB) is in the CPU, not in its TCB: saved before it is
+ * read, loaded after it is written. */
+static uint64_t read_fpu(struct tcb *t, struct invocation *inv)
+{
+    if (message_capacity(inv->caller) < KUMIKI_FPU_STATE_WORDS)
+        return KE_TRUNCATED_MESSAGE; /* no IPC buffer: the words would not reach the caller */
+    if (t == current_thread)
+        fpu_save(&t->fpu);
+    for (unsigned i = 0; i < KUMIKI_FPU_STATE_WORDS; i++)
+        invocation_set_result(inv, i, fpu_state_word(&t->fpu, i));
+    return KE_OK;
+}
+
+static uint64_t write_fpu(struct tcb *t, struct invocation *inv)
+{
+    struct args_tcb_write_fpu a;
+    uint64_t e = decode_tcb_write_fpu(inv, &a);
+    if (e)
+        return e;
+    uint64_t words[KUMIKI_FPU_STATE_WORDS];
+    for (unsigned i = 0; i < KUMIKI_FPU_STATE_WORDS; i++)
+        words[i] = invocation_word(inv, a.state + i);
+    /* An MXCSR that FXRSTOR refuses would fault in the kernel, at the next
+     * switch to t. */
+    if (!fpu_state_import(&t->fpu, words))
+        return KE_INVALID_ARGUMENT;
+    if (t == current_thread)
+        fpu_restore(&t->fpu);
+    return KE_OK;
+}
+
 static uint64_t bind_notification(struct tcb *t, struct invocation *inv)
 {
     struct args_tcb_bind_notification a;
@@ -319,6 +351,8 @@ uint64_t tcb_invoke(struct invocation *inv)
     case KUMIKI_TCB_SET_MC_PRIORITY: return set_priority(t, inv, true);
     case KUMIKI_TCB_READ_REGISTERS: return read_registers(t, inv);
     case KUMIKI_TCB_WRITE_REGISTERS: return write_registers(t, inv);
+    case KUMIKI_TCB_READ_FPU: return read_fpu(t, inv);
+    case KUMIKI_TCB_WRITE_FPU: return write_fpu(t, inv);
     case KUMIKI_TCB_BIND_NOTIFICATION: return bind_notification(t, inv);
     case KUMIKI_TCB_SET_TLS_BASE:
     case KUMIKI_TCB_SET_FOREIGN_ABI:

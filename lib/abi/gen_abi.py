@@ -68,6 +68,8 @@ def shared():
         items.append((f"{name}_LENGTH", len(words), "message length"))
         items.append((f"{name}_REPLY_LENGTH", len(reply), "reply words the kernel reads"))
         out.append(enum("KUMIKI_FAULT_", items))
+    out.append(enum("KUMIKI_FPU_", [(n, v, m) for n, v, m in abi.FPU_STATE_BYTES],
+                    "Byte offsets in the x87/SSE state of TCB READ_FPU / WRITE_FPU (FXSAVE64)."))
     out.append(enum("KUMIKI_REG_", [(r.upper(), i, "") for i, r in enumerate(abi.REGISTERS)]
                     + [("COUNT", len(abi.REGISTERS), "registers in READ/WRITE_REGISTERS")],
                     "Register order of TCB READ_REGISTERS / WRITE_REGISTERS."))
@@ -87,10 +89,29 @@ def shared():
     return "\n".join(out)
 
 
+def is_block(kind):
+    """An argument or result of N consecutive message words."""
+    return isinstance(kind, int)
+
+
+def result_parts(results):
+    """Results as (name, word count or None for a single word)."""
+    return [(r, None) if isinstance(r, str) else r for r in results]
+
+
+def word_count(parts):
+    return sum(kind if is_block(kind) else 1 for _, kind in parts)
+
+
 def c_args(args):
     params = []
     for name, kind in args:
-        params.append(f"kumiki_cptr_t {name}" if kind == "cap" else f"uint64_t {name}")
+        if kind == "cap":
+            params.append(f"kumiki_cptr_t {name}")
+        elif is_block(kind):
+            params.append(f"const uint64_t {name}[{kind}]")
+        else:
+            params.append(f"uint64_t {name}")
     return params
 
 
@@ -98,22 +119,41 @@ def user():
     out = [HEADER, "#include <kumiki/abi_generated.h>\n#include <kumiki/ipc.h>\n"]
     out.append(comment("One function per invocation: a Call on `service`, the arguments as\n"
                        " * message words and extra capabilities, results written through the\n"
-                       " * pointers (which may be NULL).  Returns the kernel's error code.") + "\n")
+                       " * pointers (which may be NULL; an array result's points at its\n"
+                       " * words).  Returns the kernel's error code.") + "\n")
     for obj, name, label, args, results, meaning in abi.METHODS:
         fn = f"kumiki_{obj.lower()}_{name.lower()}"
-        params = ["kumiki_cptr_t service"] + c_args(args) + [f"uint64_t *{r}" for r in results]
-        words = [n for n, k in args if k == "word"]
+        parts = result_parts(results)
+        params = ["kumiki_cptr_t service"] + c_args(args) + [f"uint64_t *{r}" for r, _ in parts]
+        word_args = [(n, k) for n, k in args if k != "cap"]
         caps = [n for n, k in args if k == "cap"]
+        nwords, nresults = word_count(word_args), word_count(parts)
         out.append(comment(f"{obj} {name}: {meaning}"))
         out.append(f"static inline uint64_t {fn}({', '.join(params)})\n{{")
-        out.append(f"    uint64_t words[{max(len(words), 1)}] = {{{', '.join(words) or '0'}}};")
+        if any(is_block(k) for _, k in word_args):
+            out.append(f"    uint64_t words[{nwords}];")
+            out.append("    unsigned n = 0;")
+            for n, k in word_args:
+                if is_block(k):
+                    out.append(f"    for (unsigned i = 0; i < {k}; i++)\n        words[n++] = {n}[i];")
+                else:
+                    out.append(f"    words[n++] = {n};")
+        else:
+            out.append(f"    uint64_t words[{max(nwords, 1)}] = {{{', '.join(n for n, _ in word_args) or '0'}}};")
         out.append(f"    kumiki_cptr_t caps[{max(len(caps), 1)}] = {{{', '.join(caps) or '0'}}};")
-        out.append(f"    uint64_t results[{max(len(results), 1)}] = {{0}};")
+        out.append(f"    uint64_t results[{max(nresults, 1)}] = {{0}};")
         out.append(f"    uint64_t error = kumiki_invoke(service, KUMIKI_{method_id(obj, name)}, "
-                   f"{len(words)}, words, {len(caps)}, caps, {len(results)}, results);")
+                   f"{nwords}, words, {len(caps)}, caps, {nresults}, results);")
         out.append("    (void)results;")
-        for i, r in enumerate(results):
-            out.append(f"    if ({r})\n        *{r} = results[{i}];")
+        first = 0
+        for r, count in parts:
+            if count is None:
+                out.append(f"    if ({r})\n        *{r} = results[{first}];")
+                first += 1
+            else:
+                out.append(f"    for (unsigned i = 0; {r} && i < {count}; i++)\n"
+                           f"        {r}[i] = results[{first} + i];")
+                first += count
         out.append("    return error;\n}\n")
     return "\n".join(out)
 
@@ -121,14 +161,19 @@ def user():
 def kernel():
     out = [HEADER, "#include <kernel/invocation.h>\n#include <kumiki/abi_generated.h>\n"]
     out.append(comment("Per invocation: its arguments, and a decoder that refuses a message\n"
-                       " * with too few words or capabilities before any are used."))
+                       " * with too few words or capabilities before any are used.  An array\n"
+                       " * argument is not copied: its field is the index of its first word\n"
+                       " * (read them with invocation_word)."))
     for obj, name, label, args, results, meaning in abi.METHODS:
         mid = method_id(obj, name).lower()
-        words = [n for n, k in args if k == "word"]
+        word_args = [(n, k) for n, k in args if k != "cap"]
         caps = [n for n, k in args if k == "cap"]
         out.append(f"struct args_{mid} {{")
-        for w in words:
-            out.append(f"    uint64_t {w};")
+        for w, k in word_args:
+            if is_block(k):
+                out.append(f"    unsigned {w}; /* {k} words from this index */")
+            else:
+                out.append(f"    uint64_t {w};")
         for c in caps:
             out.append(f"    struct cte *{c};")
         if not args:
@@ -136,22 +181,28 @@ def kernel():
         out.append("};\n")
         out.append(f"static inline uint64_t decode_{mid}(const struct invocation *inv, struct args_{mid} *a)\n{{")
         checks = []
-        if words:
-            checks.append(f"inv->length < {len(words)}")
+        if word_args:
+            checks.append(f"inv->length < {word_count(word_args)}")
         if caps:
             checks.append(f"inv->extra_caps < {len(caps)}")
         if checks:
             out.append(f"    if ({' || '.join(checks)})")
             out.append("        return KE_TRUNCATED_MESSAGE;")
-        for i, w in enumerate(words):
-            out.append(f"    a->{w} = invocation_word(inv, {i});")
+        index = 0
+        for w, k in word_args:
+            if is_block(k):
+                out.append(f"    a->{w} = {index};")
+                index += k
+            else:
+                out.append(f"    a->{w} = invocation_word(inv, {index});")
+                index += 1
         for i, c in enumerate(caps):
             out.append(f"    a->{c} = inv->caps[{i}];")
         if not args:
             out.append("    (void)inv;")
             out.append("    a->unused = 0;")
         out.append("    return KE_OK;\n}\n")
-        out.append(f"enum {{ RESULTS_{mid.upper()} = {len(results)} }};\n")
+        out.append(f"enum {{ RESULTS_{mid.upper()} = {word_count(result_parts(results))} }};\n")
     return "\n".join(out)
 
 

@@ -103,6 +103,8 @@ RIGHTS = [
     ("EXECUTE", 16, "map a frame executable"),
 ]
 
+FPU_STATE_WORDS = 64  # the FXSAVE64 image: 512 bytes (FPU_STATE_BYTES below)
+
 LIMITS = [
     ("MSG_MAX_WORDS", 120, "message words per message"),
     ("MSG_REGISTER_WORDS", 4, "message words passed in CPU registers"),
@@ -118,6 +120,29 @@ LIMITS = [
     ("MAX_BOOT_MODULES", 32, "modules described in the boot info"),
     ("FAULT_MAX_WORDS", 10, "the longest fault message"),
     ("BOUND_NOTIFICATION_LABEL", 0x7ffff, "label of a receive completed by the bound notification (rdi = its word)"),
+    ("FPU_STATE_WORDS", FPU_STATE_WORDS, "words of a thread's x87/SSE state in TCB READ_FPU / WRITE_FPU"),
+]
+
+# A thread's x87/SSE state as TCB READ_FPU returns and WRITE_FPU takes it:
+# the 512-byte image of FXSAVE64 (Intel SDM vol. 1, 10.5.1), as
+# FPU_STATE_WORDS little-endian words.  Byte offsets of its fields.  FXRSTOR
+# faults on an MXCSR with a bit set outside the CPU's MXCSR_MASK, so WRITE_FPU
+# refuses one; READ_FPU reports the CPU's mask in MXCSR_MASK (0 means the
+# default 0xffbf), WRITE_FPU ignores that field.  Bytes 464-511 are free for
+# software (Linux's signal frames keep their _fpx_sw_bytes there).
+FPU_STATE_BYTES = [
+    ("FCW", 0, "x87 control word (16 bits)"),
+    ("FSW", 2, "x87 status word (16 bits)"),
+    ("FTW", 4, "abridged x87 tag word (8 bits: 1 = register valid)"),
+    ("FOP", 6, "last x87 opcode (16 bits)"),
+    ("FIP", 8, "last x87 instruction pointer (64 bits)"),
+    ("FDP", 16, "last x87 data pointer (64 bits)"),
+    ("MXCSR", 24, "SSE control and status (32 bits)"),
+    ("MXCSR_MASK", 28, "the MXCSR bits the CPU supports (32 bits)"),
+    ("ST0", 32, "st0-st7 (mm0-mm7), 16 bytes each, 10 used"),
+    ("XMM0", 160, "xmm0-xmm15, 16 bytes each"),
+    ("SOFTWARE", 464, "48 bytes the CPU neither reads nor writes"),
+    ("SIZE", 512, "the whole image"),
 ]
 
 # Faults, sent to the thread's fault endpoint as if the thread had made a
@@ -149,7 +174,9 @@ REGISTERS = ["rip", "rsp", "rflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "
              "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "fs_base", "gs_base"]
 
 # Methods: (object, name, label, [arguments], [results], meaning).
-# An argument is ("name", "word") or ("name", "cap"); a result is a name.
+# An argument is ("name", "word"), ("name", "cap") or ("name", N): N
+# consecutive message words (an array in C); a result is a name, or
+# ("name", N) for N consecutive words.
 METHODS = [
     ("UNTYPED", "RETYPE", 1,
      [("type", "word"), ("size_bits", "word"), ("root", "cap"), ("node_index", "word"),
@@ -204,6 +231,10 @@ METHODS = [
      "when enabled, every syscall the thread makes is delivered as an UNKNOWN_SYSCALL fault"),
     ("TCB", "SET_NAME", 13, [("name0", "word"), ("name1", "word")], [],
      "a 16-character name for kernel messages (bytes little endian)"),
+    ("TCB", "READ_FPU", 14, [], [("state", FPU_STATE_WORDS)],
+     "read the x87/SSE state (FPU_STATE_BYTES); the caller needs an IPC buffer for the 64 words"),
+    ("TCB", "WRITE_FPU", 15, [("state", FPU_STATE_WORDS)], [],
+     "replace the x87/SSE state (FPU_STATE_BYTES); an MXCSR with a bit outside the CPU's MXCSR_MASK is refused (INVALID_ARGUMENT), the image's MXCSR_MASK is ignored"),
 
     ("FRAME", "MAP", 1, [("vspace", "cap"), ("vaddr", "word"), ("rights", "word"), ("attributes", "word")], [],
      "map at vaddr in the VSpace (or change the rights where it is already mapped there); attributes bit 0 = uncached"),
@@ -257,6 +288,7 @@ MSGINFO = [
 # read-only.
 READ_ONLY_METHODS = [
     ("TCB", "READ_REGISTERS"),
+    ("TCB", "READ_FPU"),
     ("FRAME", "GET_ADDRESS"),
     ("LARGE_FRAME", "GET_ADDRESS"),
     ("FRAME", "MAP"),

@@ -264,7 +264,7 @@ static unsigned label_count(uint64_t type)
     switch (type) {
     case KUMIKI_OBJ_UNTYPED: return 1;
     case KUMIKI_OBJ_CNODE: return 8;
-    case KUMIKI_OBJ_TCB: return 13;
+    case KUMIKI_OBJ_TCB: return 15;
     case KUMIKI_OBJ_FRAME:
     case KUMIKI_OBJ_LARGE_FRAME: return 3;
     case KUMIKI_OBJ_PAGE_TABLE:
@@ -303,6 +303,7 @@ static void method_shape(uint64_t type, uint64_t label, unsigned *words, unsigne
         case KUMIKI_TCB_SET_TLS_BASE:
         case KUMIKI_TCB_SET_FOREIGN_ABI: *words = 1; break;
         case KUMIKI_TCB_SET_NAME: *words = 2; break;
+        case KUMIKI_TCB_WRITE_FPU: *words = KUMIKI_FPU_STATE_WORDS; break;
         default: break;
         }
         break;
@@ -365,6 +366,9 @@ static void shape_arguments(uint64_t type, uint64_t label, uint64_t *w)
         }
         if (label == KUMIKI_TCB_SET_FOREIGN_ABI)
             w[0] = below(3);
+        if (label == KUMIKI_TCB_WRITE_FPU) /* MXCSR: often one FXRSTOR takes, else anything */
+            w[KUMIKI_FPU_MXCSR / 8] =
+                chance(50) ? (w[KUMIKI_FPU_MXCSR / 8] & ~0xffffffffull) | below(0x10000) : word();
         break;
     case KUMIKI_OBJ_FRAME:
     case KUMIKI_OBJ_LARGE_FRAME:

@@ -8,6 +8,7 @@ extern const struct ktest untyped_tests[];
 extern const struct ktest cnode_tests[];
 extern const struct ktest cspace_tests[];
 extern const struct ktest tcb_tests[];
+extern const struct ktest fpu_tests[];
 extern const struct ktest fault_tests[];
 extern const struct ktest sched_tests[];
 extern const struct ktest ipc_tests[];

@@ -99,31 +99,6 @@ static void syscall_init(void)
     wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC | RFLAGS_NT | RFLAGS_IOPL);
 }
 
-/* User programs use SSE (every x86_64 compiler emits it), so the FPU is on
- * and its state is switched eagerly with the thread (sched.c).  The kernel
- * itself is built with -mgeneral-regs-only and never touches it. */
-static void fpu_init(void)
-{
-    enum {
-        CR0_MP = 1u << 1,
-        CR0_EM = 1u << 2,
-        CR0_TS = 1u << 3,
-        CR4_OSFXSR = 1u << 9,
-        CR4_OSXMMEXCPT = 1u << 10
-    };
-    write_cr0((read_cr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP);
-    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
-}
-
-void fpu_state_init(struct fpu_state *s)
-{
-    memset(s, 0, sizeof(*s));
-    s->bytes[0] = 0x7f; /* FCW 0x037f: all x87 exceptions masked, 64-bit precision */
-    s->bytes[1] = 0x03;
-    s->bytes[24] = 0x80; /* MXCSR 0x1f80: all SSE exceptions masked */
-    s->bytes[25] = 0x1f;
-}
-
 void arch_cpu_init(void)
 {
     fpu_init();

@@ -20,6 +20,15 @@ void kt_load_fs(uint64_t selector);
 void kt_load_gs(uint64_t selector);
 /* The thread's %ss: the GDT's user data selector. */
 uint64_t kt_stack_selector(void);
+/* The calling thread's MXCSR. */
+void kt_set_mxcsr(uint32_t mxcsr);
+uint32_t kt_get_mxcsr(void);
+/* Loads xmm0 from xmm0_in, makes system call `number` with rdi (and no
+ * message words), then stores xmm0 to xmm0_out and MXCSR to *mxcsr_out. */
+void kt_fpu_across_syscall(uint64_t number, uint64_t rdi, const void *xmm0_in, void *xmm0_out,
+                           uint32_t *mxcsr_out);
+/* Sets MXCSR, then for ever stores it in *seen and increments *counter. */
+void kt_spin_with_mxcsr(uint32_t mxcsr, volatile uint32_t *seen, volatile uint64_t *counter);
 /* A raw syscall with number rax and arguments rdi, rsi; returns rax and
  * stores rdi in *rdi_out. */
 uint64_t kt_syscall(uint64_t number, uint64_t rdi, uint64_t rsi, uint64_t *rdi_out);

@@ -66,4 +66,51 @@ kt_spin_forever:
 1:  incq (%rdi)
     jmp 1b
 
+/* The SSE control register of the calling thread. */
+    .globl kt_set_mxcsr, kt_get_mxcsr
+kt_set_mxcsr:
+    push %rdi
+    ldmxcsr (%rsp)
+    pop %rdi
+    ret
+
+kt_get_mxcsr:
+    push %rax
+    stmxcsr (%rsp)
+    pop %rax
+    mov %eax, %eax
+    ret
+
+/* void kt_fpu_across_syscall(number, rdi, const void *xmm0_in, void *xmm0_out,
+ *                            uint32_t *mxcsr_out): loads xmm0 (16 bytes),
+ * makes the system call (a blocking one: the thread's FPU state is then
+ * its TCB's), and stores xmm0 and MXCSR as they are after it.  No compiled
+ * code runs in between that could use xmm0. */
+    .globl kt_fpu_across_syscall
+kt_fpu_across_syscall:
+    push %rcx
+    push %r8
+    movdqu (%rdx), %xmm0
+    mov %rdi, %rax
+    mov %rsi, %rdi
+    xor %esi, %esi         /* message info: no words */
+    syscall
+    pop %r8
+    pop %rcx
+    movdqu %xmm0, (%rcx)
+    stmxcsr (%r8)
+    ret
+
+/* void kt_spin_with_mxcsr(uint32_t mxcsr, volatile uint32_t *seen,
+ * volatile uint64_t *counter): sets MXCSR, then for ever stores it in *seen
+ * and increments *counter, without a system call. */
+    .globl kt_spin_with_mxcsr
+kt_spin_with_mxcsr:
+    push %rdi
+    ldmxcsr (%rsp)
+    pop %rdi
+1:  stmxcsr (%rsi)
+    incq (%rdx)
+    jmp 1b
+
     .section .note.GNU-stack, "", @progbits

@@ -81,9 +81,21 @@ static inline bool address_is_canonical(uint64_t v)
     return (uint64_t)((int64_t)(v << 16) >> 16) == v;
 }
 
+/* The x87/SSE state (fpu.c): struct fpu_state holds the FXSAVE64 image,
+ * whose layout is the ABI's (kumiki_abi.py FPU_STATE_BYTES). */
 struct fpu_state;
+/* Enables the unit for user code and learns the CPU's MXCSR mask. */
+void fpu_init(void);
 /* The register file a new thread starts with (exceptions masked). */
 void fpu_state_init(struct fpu_state *s);
+/* Whether FXRSTOR accepts this MXCSR: no bit outside the CPU's mask. */
+bool fpu_mxcsr_acceptable(uint32_t mxcsr);
+/* Word `index` of the image (KUMIKI_FPU_STATE_WORDS words). */
+uint64_t fpu_state_word(const struct fpu_state *s, unsigned index);
+/* Replaces the image with `words` (KUMIKI_FPU_STATE_WORDS of them), its
+ * MXCSR_MASK field with the CPU's; false, nothing written, when FXRSTOR
+ * would refuse it. */
+bool fpu_state_import(struct fpu_state *s, const uint64_t *words);
 
 /* Leaves the kernel and resumes c in ring 3 (sysret when c was saved by
  * syscall and its rip is canonical, iretq otherwise).  Never returns. */
