@@ -125,11 +125,58 @@ uint64_t tty_poll(uint64_t now)
     return now + TTY_POLL_NS;
 }
 
+/* ---- job control --------------------------------------------------------------- */
+
+/* Whether p has the console as its controlling terminal. */
+static bool is_ctty(const struct lx_proc *p)
+{
+    return tty.sid != 0 && p->sid == tty.sid;
+}
+
+/* An orphaned process group: no member has a parent in another group of
+ * the same session, so no shell can continue it (POSIX; Linux's
+ * will_become_orphaned_pgrp). */
+static bool pgrp_orphaned(int pgid)
+{
+    for (struct lx_proc *q = proc_first(); q; q = proc_next(q)) {
+        if (q->pgid != pgid || q->state != LX_PROC_ALIVE)
+            continue;
+        const struct lx_proc *parent = q->parent;
+        if (parent && parent->pgid != pgid && parent->sid == q->sid)
+            return false;
+    }
+    return true;
+}
+
+/* Linux's __tty_check_change for a thread of a background process group
+ * of the console's session touching the console: 0 to go on, -EIO, or
+ * -EINTR after sending sig (SIGTTIN for a read, SIGTTOU for a write with
+ * TOSTOP or a change of the terminal) to its group: the stop, or a handler
+ * with SA_RESTART, then starts the call again.  A thread that blocks or
+ * ignores SIGTTOU goes on; one that blocks or ignores SIGTTIN gets EIO,
+ * and so does an orphaned group, which nobody would continue. */
+static int64_t job_control(struct lx_thread *t, int sig)
+{
+    struct lx_proc *p = t ? t->proc : NULL;
+    if (!p || !is_ctty(p) || !tty.pgrp || p->pgid == tty.pgrp)
+        return 0;
+    uint64_t bit = 1ull << (sig - 1);
+    if ((t->sigmask & bit) || p->actions[sig - 1].handler == LX_SIG_IGN)
+        return sig == LX_SIGTTIN ? -LX_EIO : 0;
+    if (pgrp_orphaned(p->pgid))
+        return -LX_EIO;
+    lx_signal_pgrp(p->pgid, sig);
+    return -LX_EINTR;
+}
+
 /* ---- reading and writing ----------------------------------------------------- */
 
 static int64_t tty_read(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos)
 {
     (void)pos;
+    int64_t stop = job_control(t, LX_SIGTTIN);
+    if (stop)
+        return stop;
     activate();
     take_input();
     if (!u->resid)
@@ -162,8 +209,12 @@ static int64_t tty_read(struct lx_file *f, struct lx_thread *t, struct lx_uio *u
 static int64_t tty_write(struct lx_file *f, struct lx_thread *t, struct lx_uio *u, uint64_t *pos)
 {
     (void)f;
-    (void)t;
     (void)pos;
+    if (tty.ld.termios.lflag & LX_TOSTOP) {
+        int64_t stop = job_control(t, LX_SIGTTOU);
+        if (stop)
+            return stop;
+    }
     uint8_t buf[SERIAL_CHUNK];
     int64_t total = 0;
     while (u->resid) {
@@ -200,12 +251,6 @@ static unsigned tty_poll_events(struct lx_file *f, struct lx_thread *t)
 }
 
 /* ---- ioctl ------------------------------------------------------------------- */
-
-/* Whether p has the console as its controlling terminal. */
-static bool is_ctty(const struct lx_proc *p)
-{
-    return tty.sid != 0 && p->sid == tty.sid;
-}
 
 static bool session_alive(int sid)
 {
@@ -291,6 +336,14 @@ static int64_t tty_ioctl(struct lx_file *f, struct lx_thread *t, unsigned cmd, u
     if (!mm)
         return -LX_ENOTTY;
     activate();
+    /* The requests that change the terminal: from a background group,
+     * SIGTTOU first (Linux's tty_check_change). */
+    if (cmd == TCSETS || cmd == TCSETSW || cmd == TCSETSF || cmd == TCXONC || cmd == TCFLSH ||
+        cmd == TIOCSPGRP) {
+        int64_t stop = job_control(t, LX_SIGTTOU);
+        if (stop)
+            return stop;
+    }
     switch (cmd) {
     case TCGETS: return mm_copy_out(mm, arg, &tty.ld.termios, sizeof(tty.ld.termios)) ? -LX_EFAULT : 0;
     case TCSETS:

@@ -34,7 +34,7 @@ ENV = list(rootfs.DEFAULT_ENV) + ["PS1=@> "]
 DEL, CTRL_C, CTRL_D, CTRL_H = b"\x7f", b"\x03", b"\x04", b"\x08"
 QUIET_SECONDS = 1.5  # how long "nothing more comes" is watched
 INTERRUPT_SECONDS = 5  # ^C must end `sleep 100` within this (the poll is every 20 ms)
-POINTS = 16
+POINTS = 17
 
 
 class Timeout(Exception):
@@ -234,6 +234,25 @@ def checks(con, tap, run_exit):
         con.prompt()
         return None
     tap.check("^C at the prompt drops the line and gives a new prompt; the shell lives on", ctrl_c_at_prompt)
+
+    def background_stops():
+        # A background job that reads the console gets SIGTTIN; with tostop, one that writes gets
+        # SIGTTOU: both stop, as on Linux, and the shell says so.
+        con.command(b"cat &")
+        con.prompt()
+        con.command(b"sleep 1; jobs")
+        con.expect(rb"\[1\]\+ +Stopped \(tty input\) +cat\r\n")
+        con.prompt()
+        con.command(b"stty tostop; echo out &")
+        con.prompt()
+        con.command(b"sleep 1; jobs; stty -tostop")
+        con.expect(rb"\[2\]\+ +Stopped \(tty output\) +echo out\r\n")
+        con.prompt()
+        con.command(b"kill -9 %1 %2; wait; echo killed")
+        con.expect(rb"killed\r\n")
+        con.prompt()
+        return None
+    tap.check("job control: background reads stop on SIGTTIN, writes with tostop on SIGTTOU", background_stops)
 
     def eof_exits():
         con.type(CTRL_D)
