@@ -2,6 +2,7 @@
  * job control around the line discipline of tty_ldisc.c. */
 #include "tty.h"
 #include "devices.h"
+#include "jobctl.h"
 #include "personality.h"
 #include "proc.h"
 #include "serial_client.h"
@@ -133,21 +134,6 @@ static bool is_ctty(const struct lx_proc *p)
     return tty.sid != 0 && p->sid == tty.sid;
 }
 
-/* An orphaned process group: no member has a parent in another group of
- * the same session, so no shell can continue it (POSIX; Linux's
- * will_become_orphaned_pgrp). */
-static bool pgrp_orphaned(int pgid)
-{
-    for (struct lx_proc *q = proc_first(); q; q = proc_next(q)) {
-        if (q->pgid != pgid || q->state != LX_PROC_ALIVE)
-            continue;
-        const struct lx_proc *parent = q->parent;
-        if (parent && parent->pgid != pgid && parent->sid == q->sid)
-            return false;
-    }
-    return true;
-}
-
 /* Linux's __tty_check_change for a thread of a background process group
  * of the console's session touching the console: 0 to go on, -EIO, or
  * -EINTR after sending sig (SIGTTIN for a read, SIGTTOU for a write with
@@ -163,7 +149,7 @@ static int64_t job_control(struct lx_thread *t, int sig)
     uint64_t bit = 1ull << (sig - 1);
     if ((t->sigmask & bit) || p->actions[sig - 1].handler == LX_SIG_IGN)
         return sig == LX_SIGTTIN ? -LX_EIO : 0;
-    if (pgrp_orphaned(p->pgid))
+    if (jobctl_pgrp_orphaned(p->pgid))
         return -LX_EIO;
     lx_signal_pgrp(p->pgid, sig);
     return -LX_EINTR;
@@ -431,4 +417,15 @@ void tty_set_session(int sid, int pgrp)
 {
     tty.sid = sid;
     tty.pgrp = pgrp;
+}
+
+void tty_session_ended(int sid)
+{
+    if (!sid || tty.sid != sid)
+        return;
+    if (tty.pgrp) {
+        lx_signal_pgrp(tty.pgrp, LX_SIGHUP);
+        lx_signal_pgrp(tty.pgrp, LX_SIGCONT);
+    }
+    tty.sid = tty.pgrp = 0;
 }

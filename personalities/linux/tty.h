@@ -39,3 +39,7 @@ struct lx_file *tty_open(void);
 uint64_t tty_poll(uint64_t now);
 /* The console's session and foreground process group (init's, at boot). */
 void tty_set_session(int sid, int pgrp);
+/* The leader of session sid has ended: if the console is that session's,
+ * its foreground group gets SIGHUP and SIGCONT and the console belongs to
+ * no session any more (Linux's disassociate_ctty on exit). */
+void tty_session_ended(int sid);

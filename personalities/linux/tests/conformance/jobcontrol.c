@@ -4,7 +4,8 @@
  * it all through waitpid (WUNTRACED, WCONTINUED), waitid (WSTOPPED, WCONTINUED, WNOWAIT) and
  * SIGCHLD (CLD_STOPPED, CLD_CONTINUED, none with SA_NOCLDSTOP); SIGTSTP stops a job of its own
  * process group and is discarded in an orphaned one; sigqueue() values reach another process in
- * order; rt_sigtimedwait times out.
+ * order; rt_sigtimedwait times out; a stopped job whose group becomes orphaned gets SIGHUP and
+ * SIGCONT.
  *
  * Every "it did not run" check is made after waitpid reported the stop, when Linux guarantees
  * the child is stopped; a child's own lines are printed while the parent waits for it. */
@@ -269,6 +270,59 @@ static void test_tstp(void)
     say("SIGTSTP, SIGTTIN, SIGTTOU in an orphaned group: %s", describe_status(wait_for(pid, WUNTRACED)));
 }
 
+/* A stopped job's group becomes orphaned when the middle process that led its session ends: the
+ * job gets SIGHUP then SIGCONT (POSIX), so it runs its handlers, which tell the test through a
+ * pipe (it is not our child any more).  Without handlers, the SIGHUP would end it. */
+static int hup_pipe = -1;
+
+static void say_signal(int sig)
+{
+    const char *line = sig == SIGHUP ? "SIGHUP\n" : "SIGCONT\n";
+    if (write(hup_pipe, line, strlen(line)) < 0)
+        _exit(9);
+}
+
+static void test_orphaned_hangup(void)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        check(0, "pipe: %s", errno_name(errno));
+        return;
+    }
+    pid_t middle = fork();
+    if (middle == 0) {
+        close(fds[0]);
+        setsid(); /* a session of its own: the job's group is orphaned once it is gone */
+        pid_t job = fork();
+        if (job == 0) {
+            hup_pipe = fds[1];
+            struct sigaction sa = { .sa_handler = say_signal };
+            sigaction(SIGHUP, &sa, NULL);
+            sigaction(SIGCONT, &sa, NULL);
+            setpgid(0, 0);
+            raise(SIGSTOP);
+            if (write(fds[1], "ran on\n", 7) < 0)
+                _exit(9);
+            _exit(0);
+        }
+        setpgid(job, job);
+        int status = 0;
+        if (waitpid(job, &status, WUNTRACED) != job || !WIFSTOPPED(status))
+            _exit(3);
+        _exit(0); /* the stopped job's group is orphaned now */
+    }
+    close(fds[1]);
+    say("the middle process: %s", describe_status(wait_for(middle, 0)));
+    char buf[64];
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof(buf) - 1 && (n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+        got += (size_t)n;
+    buf[got] = 0;
+    close(fds[0]);
+    say("the orphaned stopped job said: %s", got ? buf : "nothing\n");
+}
+
 /* sigqueue() values reach another process in order; a queued signal waits out a stop. */
 static void test_sigqueue_child(void)
 {
@@ -339,6 +393,7 @@ int main(void)
     test_waitid();
     test_sigchld();
     test_tstp();
+    test_orphaned_hangup();
     test_sigqueue_child();
     test_sigtimedwait();
     return conformance_done();
