@@ -3,6 +3,7 @@
 #include "proc.h"
 #include "fd.h"
 #include "heap.h"
+#include "jobctl.h"
 #include "kobj.h"
 #include "personality.h"
 #include "signal.h"
@@ -373,6 +374,8 @@ static void proc_end(struct lx_proc *p, int wait_status)
         lx_wake_thread(p->vfork_parent);
         p->vfork_parent = NULL;
     }
+    int child_pgids[JOBCTL_MAX_CHILD_GROUPS];
+    unsigned child_groups = jobctl_child_groups(p, child_pgids);
     /* Orphans go to init, which reaps them. */
     struct lx_proc *init = proc_by_pid(1);
     while (p->children) {
@@ -390,6 +393,7 @@ static void proc_end(struct lx_proc *p, int wait_status)
                 reap(c);
         }
     }
+    jobctl_proc_ended(p, child_pgids, child_groups);
     if (p->pid == 1)
         lx_init_exited(wait_status);
     struct lx_proc *parent = p->parent;
