@@ -179,7 +179,7 @@ int thread_resume(struct lx_thread *t);
 
 /* Process lifecycle (proc.c).  The first process made is init (pid 1). */
 struct lx_proc *proc_new(struct lx_proc *parent); /* no threads, no mm yet */
-uint64_t proc_created_count(void);                 /* processes made since boot (/proc/stat) */
+uint64_t proc_created_count(void);                /* processes made since boot (/proc/stat) */
 struct lx_thread *thread_new(struct lx_proc *p);  /* a tid, a badge; no TCB yet */
 /* Makes the thread's TCB in mm and starts it at cpu. */
 int thread_start(struct lx_thread *t, struct lx_mm *mm, const struct lx_cpu *cpu);
