@@ -195,6 +195,26 @@ int thread_write_cpu(struct lx_thread *t, const struct lx_cpu *cpu)
     return write_cpu(t->tcb, cpu, false);
 }
 
+_Static_assert(sizeof(struct lx_fpstate) == KUMIKI_FPU_STATE_WORDS * 8,
+               "Linux's _fpstate is the kernel's image");
+
+int thread_read_fpu(struct lx_thread *t, struct lx_fpstate *f)
+{
+    uint64_t words[KUMIKI_FPU_STATE_WORDS];
+    if (kumiki_tcb_read_fpu(t->tcb, words))
+        return -LX_EFAULT;
+    memcpy(f, words, sizeof(*f));
+    return 0;
+}
+
+int thread_write_fpu(struct lx_thread *t, const struct lx_fpstate *f)
+{
+    uint64_t words[KUMIKI_FPU_STATE_WORDS];
+    memcpy(words, f, sizeof(words));
+    uint64_t e = kumiki_tcb_write_fpu(t->tcb, words);
+    return e == KE_INVALID_ARGUMENT ? -LX_EINVAL : e ? -LX_EFAULT : 0;
+}
+
 /* Job control (signal.c stops and continues processes). */
 int thread_suspend(struct lx_thread *t)
 {

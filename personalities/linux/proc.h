@@ -171,6 +171,12 @@ uint64_t lx_realtime_ns(void);
 /* Registers of a thread that is not running (blocked in its fault). */
 int thread_read_cpu(struct lx_thread *t, struct lx_cpu *cpu);
 int thread_write_cpu(struct lx_thread *t, const struct lx_cpu *cpu);
+/* Its x87/SSE state (TCB READ_FPU / WRITE_FPU; struct lx_fpstate is the
+ * image, signal_frame.h): 0, -LX_EINVAL when the kernel refuses the image
+ * (an MXCSR the CPU does not support), -LX_EFAULT when the TCB is gone. */
+struct lx_fpstate;
+int thread_read_fpu(struct lx_thread *t, struct lx_fpstate *f);
+int thread_write_fpu(struct lx_thread *t, const struct lx_fpstate *f);
 /* TCB SUSPEND and RESUME of a thread running user code, for job control
  * (signal.c): 0 or -LX_ESRCH.  Suspending cancels a fault the thread is
  * sending; main.c handles every queued fault before signal.c suspends. */

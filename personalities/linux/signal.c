@@ -582,6 +582,9 @@ struct delivery {
     const struct lx_syscall_regs *sys; /* at a system call: the registers its reply carries */
     bool interrupted;                  /* the call returned -EINTR and no handler decided yet */
     bool frames;                       /* a handler frame was pushed: cpu enters a handler */
+    struct lx_fpstate fpu;             /* the x87/SSE state the thread resumes with */
+    bool have_fpu;                     /* fpu is loaded */
+    bool fpu_changed;                  /* fpu is not the thread's yet: write it before it runs */
 };
 
 static int load_cpu(struct delivery *d)
@@ -609,6 +612,17 @@ static int load_cpu(struct delivery *d)
     return 0;
 }
 
+static int load_fpu(struct delivery *d)
+{
+    if (d->have_fpu)
+        return 0;
+    int e = thread_read_fpu(d->t, &d->fpu);
+    if (e)
+        return e;
+    d->have_fpu = true;
+    return 0;
+}
+
 enum { SYSCALL_INSN_LEN = 2 }; /* `syscall` is 0f 05: rewinding rip by 2 makes the call again */
 
 /* Pushes the frame that runs act's handler for sig.  False when it cannot
@@ -620,7 +634,7 @@ static bool push_frame(struct delivery *d, int sig, const struct lx_sigaction *a
     struct lx_thread *t = d->t;
     /* x86_64 Linux has no default return path (no vDSO trampoline for
      * 64-bit): a handler without a restorer cannot be entered. */
-    if (!(act->flags & LX_SA_RESTORER) || load_cpu(d))
+    if (!(act->flags & LX_SA_RESTORER) || load_cpu(d) || load_fpu(d))
         return false;
     struct lx_cpu cpu = d->cpu;
     if (d->interrupted && lx_sig_restart_with_handler(t->regs.rax, t->regs.rsi, t->regs.r10, act->flags)) {
@@ -640,10 +654,17 @@ static bool push_frame(struct delivery *d, int sig, const struct lx_sigaction *a
         .info = *info,
     };
     struct lx_rt_sigframe frame;
-    uint64_t addr;
-    if (!lx_sigframe_build(&s, &cpu, &frame, &addr) || mm_copy_out(d->p->mm, addr, &frame, sizeof(frame)))
+    struct lx_fpstate fpstate = d->fpu;
+    uint64_t addr, fpstate_addr;
+    if (!lx_sigframe_build(&s, &cpu, &frame, &addr, &fpstate_addr))
+        return false;
+    lx_fpstate_for_frame(&fpstate);
+    if (mm_copy_out(d->p->mm, fpstate_addr, &fpstate, sizeof(fpstate)) ||
+        mm_copy_out(d->p->mm, addr, &frame, sizeof(frame)))
         return false;
     d->cpu = cpu;
+    lx_fpstate_reset(&d->fpu); /* a handler starts with the FPU reset (Linux's handle_signal) */
+    d->fpu_changed = true;
     d->frames = true;
     d->interrupted = false; /* the restart rules apply to the first handler only */
     x->mask_saved = false;  /* the frame has it: rt_sigreturn puts it back */
@@ -713,10 +734,26 @@ static bool thread_gone(const struct lx_thread *t)
     return !t->proc || t->state == LX_THREAD_FREE || t->state == LX_THREAD_DEAD;
 }
 
+/* Writes the FPU state deliver_all chose, if it changed; a thread whose
+ * state cannot be written cannot go on (it never happens to a live TCB:
+ * the state written is one the kernel gave or Linux's initial one). */
+static bool write_fpu(struct delivery *d)
+{
+    if (!d->fpu_changed || thread_write_fpu(d->t, &d->fpu) == 0) {
+        d->fpu_changed = false;
+        return true;
+    }
+    lx_log("cannot set the FPU state of %s[%d] for a signal handler", d->p->comm, d->t->tid);
+    proc_exit_group(d->p, LX_SIGSEGV);
+    return false;
+}
+
 /* Writes the registers deliver_all chose; a thread whose registers cannot
  * be written cannot go on (it never happens to a live TCB). */
 static bool resume_at(struct delivery *d)
 {
+    if (!write_fpu(d))
+        return false;
     if (thread_write_cpu(d->t, &d->cpu) == 0)
         return true;
     lx_log("cannot set the registers of %s[%d] for a signal handler", d->p->comm, d->t->tid);
@@ -752,6 +789,8 @@ bool signal_deliver(struct lx_thread *t, struct lx_syscall_regs *r, int64_t *res
     if (!in_syscall)
         return !d.frames || resume_at(&d);
     if (d.frames) {
+        if (!write_fpu(&d))
+            return false;
         const struct lx_cpu *c = &d.cpu;
         *r = (struct lx_syscall_regs){ c->rax, c->rdi, c->rsi, c->rdx, c->r10,
                                        c->r8,  c->r9,  c->rip, c->rsp, c->rflags };
@@ -873,6 +912,31 @@ static int64_t sys_pause(struct lx_thread *t, const struct lx_syscall_regs *r)
     return lx_signal_deliverable(t) ? -LX_EINTR : LX_BLOCK;
 }
 
+/* rt_sigreturn's FPU state, from the frame's fpstate pointer (Linux's
+ * fpu__restore_sig on a CPU without XSAVE): none (0) resets the FPU; a
+ * misaligned or unreadable one, or an image the kernel refuses (an MXCSR
+ * FXRSTOR would fault on: the kernel knows the CPU's mask), is a bad frame,
+ * and the FPU is reset too.  Written to the thread at once, so that the
+ * kernel decides; a frame pushed right after reads it back. */
+static bool restore_fpu(struct delivery *d, uint64_t addr)
+{
+    struct lx_fpstate f;
+    memset(&f, 0, sizeof(f));
+    bool ok = true;
+    if (!addr)
+        lx_fpstate_reset(&f);
+    else
+        ok = lx_fpstate_address_ok(addr) && mm_copy_in(d->p->mm, &f, addr, sizeof(f)) == 0;
+    if (!ok || thread_write_fpu(d->t, &f) != 0) {
+        ok = false;
+        lx_fpstate_reset(&f);
+        thread_write_fpu(d->t, &f); /* cannot be refused; a TCB that is gone fails resume_at too */
+    }
+    d->have_fpu = false; /* the kernel's copy has the CPU's MXCSR_MASK in it */
+    d->fpu_changed = false;
+    return ok;
+}
+
 /* rt_sigreturn: the handler returned through its restorer; rsp is just
  * above pretcode, at the ucontext. */
 static int64_t sys_rt_sigreturn(struct lx_thread *t, const struct lx_syscall_regs *r)
@@ -891,10 +955,17 @@ static int64_t sys_rt_sigreturn(struct lx_thread *t, const struct lx_syscall_reg
         force_signal(t, LX_SIGSEGV, &from_kernel);
     } else {
         set_mask(t, mask);
-        /* Linux restores uc_stack ignoring every error but a fault. */
-        struct lx_altstack now = altstack_of(t);
-        if (lx_altstack_set(&now, d.cpu.rsp, alt.sp, alt.flags, alt.size) == 0)
-            set_altstack(t, &now);
+        if (!restore_fpu(&d, uc.uc_mcontext.fpstate)) {
+            /* Linux's order: the registers and mask are the frame's by
+             * now, uc_stack is not restored, and rax is 0. */
+            d.cpu.rax = 0;
+            force_signal(t, LX_SIGSEGV, &from_kernel);
+        } else {
+            /* Linux restores uc_stack ignoring every error but a fault. */
+            struct lx_altstack now = altstack_of(t);
+            if (lx_altstack_set(&now, d.cpu.rsp, alt.sp, alt.flags, alt.size) == 0)
+                set_altstack(t, &now);
+        }
     }
     /* Signals the restored mask unblocks are taken before the thread runs on. */
     if (!deliver_all(&d))

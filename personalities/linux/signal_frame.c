@@ -54,7 +54,7 @@ static bool inside(const struct lx_altstack *a, uint64_t sp)
     return sp > a->sp && sp - a->sp <= a->size;
 }
 
-uint64_t lx_sigframe_place(uint64_t sp, bool sa_onstack, const struct lx_altstack *alt)
+uint64_t lx_sigframe_place(uint64_t sp, bool sa_onstack, const struct lx_altstack *alt, uint64_t *fpstate)
 {
     bool nested = lx_altstack_on(alt, sp);
     bool entering = false;
@@ -63,10 +63,42 @@ uint64_t lx_sigframe_place(uint64_t sp, bool sa_onstack, const struct lx_altstac
         sp = alt->sp + alt->size;
         entering = true;
     }
-    uint64_t frame = ((sp - sizeof(struct lx_rt_sigframe)) & ~(uint64_t)15) - 8;
+    /* fpu__alloc_mathframe: the FXSAVE image, no XSAVE area after it */
+    uint64_t fp = (sp - sizeof(struct lx_fpstate)) & ~(uint64_t)(LX_FPSTATE_ALIGN - 1);
+    uint64_t frame = ((fp - sizeof(struct lx_rt_sigframe)) & ~(uint64_t)15) - 8;
     if ((nested || entering) && !inside(alt, frame))
         return 0;
+    if (fpstate)
+        *fpstate = fp;
     return frame;
+}
+
+void lx_fpstate_reset(struct lx_fpstate *f)
+{
+    uint32_t mask = f->mxcsr_mask;
+    memset(f, 0, sizeof(*f));
+    f->cwd = LX_FPU_INIT_CWD;
+    f->mxcsr = LX_FPU_INIT_MXCSR;
+    f->mxcsr_mask = mask;
+}
+
+void lx_fpstate_for_frame(struct lx_fpstate *f)
+{
+    /* FXSAVE leaves them alone: on Linux they hold what the stack held. */
+    memset(f->reserved2, 0, sizeof(f->reserved2));
+    /* save_sw_bytes: written whenever the CPU has FXSR, with XSAVE or not;
+     * without XSAVE, no feature is a user xfeature and no MAGIC2 follows. */
+    f->sw_reserved = (struct lx_fpx_sw_bytes){
+        .magic1 = LX_FP_XSTATE_MAGIC1,
+        .extended_size = sizeof(*f) + LX_FP_XSTATE_MAGIC2_SIZE,
+        .xfeatures = 0,
+        .xstate_size = sizeof(*f),
+    };
+}
+
+bool lx_fpstate_address_ok(uint64_t addr)
+{
+    return addr % 16 == 0;
 }
 
 static void save_registers(struct lx_sigcontext *sc, const struct lx_cpu *c)
@@ -92,9 +124,10 @@ static void save_registers(struct lx_sigcontext *sc, const struct lx_cpu *c)
 }
 
 bool lx_sigframe_build(const struct lx_sigframe_setup *s, struct lx_cpu *cpu, struct lx_rt_sigframe *f,
-                       uint64_t *frame_addr)
+                       uint64_t *frame_addr, uint64_t *fpstate_addr)
 {
-    uint64_t addr = lx_sigframe_place(cpu->rsp, s->onstack, &s->altstack);
+    uint64_t fpstate;
+    uint64_t addr = lx_sigframe_place(cpu->rsp, s->onstack, &s->altstack, &fpstate);
     if (!addr)
         return false;
     memset(f, 0, sizeof(*f));
@@ -111,11 +144,12 @@ bool lx_sigframe_build(const struct lx_sigframe_setup *s, struct lx_cpu *cpu, st
     sc->trapno = s->trapno;
     sc->oldmask = s->saved_mask;
     sc->cr2 = s->cr2;
-    sc->fpstate = 0; /* see the file comment of signal_frame.h */
+    sc->fpstate = fpstate;
     f->uc.uc_sigmask = s->saved_mask;
     f->info = s->info;
 
     *frame_addr = addr;
+    *fpstate_addr = fpstate;
     cpu->rip = s->handler;
     cpu->rsp = addr;
     cpu->rdi = (uint64_t)s->sig;

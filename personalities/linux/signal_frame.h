@@ -10,21 +10,22 @@
  *     rsp + 312  info          siginfo_t, 128 bytes
  *
  * with (rsp + 8) % 16 == 0, as after a `call`; rdi = signal, rsi = &info,
- * rdx = &uc, rax = 0.  The layouts are the kernel's (uapi asm/sigcontext.h,
- * asm/ucontext.h, asm-generic/siginfo.h) and each offset a program may use
- * is asserted below.
+ * rdx = &uc, rax = 0.  Above it, 64-byte aligned, the interrupted x87/SSE
+ * state (struct lx_fpstate, 512 bytes), which uc_mcontext.fpstate (libc's
+ * uc_mcontext.fpregs) points at.  The layouts are the kernel's (uapi
+ * asm/sigcontext.h, asm/ucontext.h, asm-generic/siginfo.h) and each offset a
+ * program may use is asserted below.
  *
- * Floating point: the personality cannot read or write a thread's FPU/SSE
- * state (the kernel has no call for it), so uc_mcontext.fpstate is NULL and
- * rt_sigreturn leaves the FPU as the handler left it.  A handler that
- * changes SSE registers or the x87/MXCSR control words changes them for the
- * code it interrupted too; Linux would have saved and restored them.
- * Signals arrive only where a thread enters the personality: mostly in a
- * libc system-call wrapper, which is a function call, across which the
- * caller keeps nothing in SSE registers and so loses nothing.  Code that
- * makes a system call inline with live SSE values, or a handler that
- * returns into a faulting instruction, sees them changed (handlers call
- * memcpy or printf, which use SSE registers). */
+ * Floating point is what Linux does on a CPU without XSAVE, which is what
+ * the program sees (QEMU's qemu64 has none, and Kumiki does not enable
+ * it): the frame holds the FXSAVE image of the interrupted state, its
+ * software bytes say FP_XSTATE_MAGIC1 with the sizes Linux writes (and no
+ * MAGIC2, no UC_FP_XSTATE), the handler starts with the FPU reset (FCW
+ * 0x37f, MXCSR 0x1f80, registers 0), and rt_sigreturn loads the state the
+ * frame then holds: none (a NULL pointer) resets it, a misaligned or
+ * unreadable one or an MXCSR the CPU refuses is a bad frame (SIGSEGV, the
+ * FPU reset), as Linux's fpu__restore_sig.  The kernel moves the state
+ * through TCB READ_FPU / WRITE_FPU (proc.c). */
 #pragma once
 
 #include "proc.h"
@@ -110,6 +111,52 @@ enum { LX_SIGINFO_KEPT = 48 };
 _Static_assert(LX_SIGINFO_KEPT >= offsetof(struct lx_siginfo, u.proc.utime) + 16,
                "every field Linux fills is kept");
 
+/* struct _fpx_sw_bytes: the 48 bytes of an FXSAVE image the CPU leaves to
+ * software, where Linux says what follows the image (XSAVE state). */
+struct lx_fpx_sw_bytes {
+    uint32_t magic1;
+    uint32_t extended_size;
+    uint64_t xfeatures;
+    uint32_t xstate_size;
+    uint32_t padding[7];
+};
+_Static_assert(sizeof(struct lx_fpx_sw_bytes) == 48, "struct _fpx_sw_bytes is 48 bytes");
+
+/* struct _fpstate (64-bit): the FXSAVE64 image, byte for byte the same as
+ * Kumiki's TCB READ_FPU image (KUMIKI_FPU_*). */
+struct lx_fpstate {
+    uint16_t cwd, swd, twd, fop;
+    uint64_t rip, rdp;
+    uint32_t mxcsr, mxcsr_mask;
+    uint32_t st_space[32];
+    uint32_t xmm_space[64];
+    uint32_t reserved2[12];
+    struct lx_fpx_sw_bytes sw_reserved;
+} __attribute__((aligned(16)));
+_Static_assert(sizeof(struct lx_fpstate) == 512, "struct _fpstate is 512 bytes");
+_Static_assert(offsetof(struct lx_fpstate, mxcsr) == 24, "mxcsr at 24");
+_Static_assert(offsetof(struct lx_fpstate, st_space) == 32, "st_space at 32");
+_Static_assert(offsetof(struct lx_fpstate, xmm_space) == 160, "xmm_space at 160");
+_Static_assert(offsetof(struct lx_fpstate, sw_reserved) == 464, "sw_reserved at 464");
+
+/* Linux's FP_XSTATE_MAGIC1 and the sizes it writes with it. */
+enum { LX_FP_XSTATE_MAGIC1 = 0x46505853, LX_FP_XSTATE_MAGIC2_SIZE = 4 };
+/* The state a handler starts with (Linux's init_fpstate). */
+enum { LX_FPU_INIT_CWD = 0x37f, LX_FPU_INIT_MXCSR = 0x1f80 };
+/* Where Linux puts the state below the stack pointer. */
+enum { LX_FPSTATE_ALIGN = 64 };
+
+/* *f becomes the state a handler starts with; mxcsr_mask, which says what
+ * the CPU supports, stays. */
+void lx_fpstate_reset(struct lx_fpstate *f);
+/* *f, the interrupted state as the kernel keeps it, becomes what the frame
+ * holds: Linux's software bytes (magic1, sizes) and nothing left in the
+ * bytes the CPU reserves. */
+void lx_fpstate_for_frame(struct lx_fpstate *f);
+/* Whether rt_sigreturn may load the state from addr (not 0): FXRSTOR
+ * needs 16-byte alignment and faults otherwise. */
+bool lx_fpstate_address_ok(uint64_t addr);
+
 struct lx_rt_sigframe {
     uint64_t pretcode;
     struct lx_ucontext uc;
@@ -140,10 +187,12 @@ enum { LX_REDZONE = 128 };
 
 /* Where the frame goes for a thread at sp: below the red zone, or at the
  * top of the alternate stack when the handler asked for it (SA_ONSTACK)
- * and the thread is not on it already; aligned so that (frame + 8) % 16 is
- * 0.  Returns 0 when a frame on the alternate stack would overflow it
- * (Linux then kills with SIGSEGV rather than write below it). */
-uint64_t lx_sigframe_place(uint64_t sp, bool sa_onstack, const struct lx_altstack *alt);
+ * and the thread is not on it already, first the FPU state (*fpstate, if
+ * not NULL: 64-byte aligned), below it the frame, aligned so that
+ * (frame + 8) % 16 is 0.  Returns 0 when the frame on the alternate stack
+ * would overflow it (Linux then kills with SIGSEGV rather than write below
+ * it). */
+uint64_t lx_sigframe_place(uint64_t sp, bool sa_onstack, const struct lx_altstack *alt, uint64_t *fpstate);
 
 struct lx_sigframe_setup {
     int sig;
@@ -156,16 +205,19 @@ struct lx_sigframe_setup {
 };
 
 /* Builds the frame for a thread stopped with registers *cpu: *frame is its
- * content, *frame_addr where it goes; *cpu becomes the state at handler
- * entry (rip = handler, rsp = frame, rdi/rsi/rdx = signal, &info, &uc,
- * rax = 0, DF, TF and RF clear).  Returns false (nothing changed) when it
- * does not fit (see lx_sigframe_place). */
+ * content, *frame_addr where it goes, *fpstate_addr where the FPU state
+ * goes (uc_mcontext.fpstate points there; the caller writes it); *cpu
+ * becomes the state at handler entry (rip = handler, rsp = frame,
+ * rdi/rsi/rdx = signal, &info, &uc, rax = 0, DF, TF and RF clear).
+ * Returns false (nothing changed) when it does not fit (see
+ * lx_sigframe_place). */
 bool lx_sigframe_build(const struct lx_sigframe_setup *s, struct lx_cpu *cpu, struct lx_rt_sigframe *frame,
-                       uint64_t *frame_addr);
+                       uint64_t *frame_addr, uint64_t *fpstate_addr);
 
 /* rt_sigreturn: *cpu (the thread's registers now) becomes the state the
  * frame's ucontext saved; fs_base stays (Linux does not save it), rflags
- * takes only the bits user code may change.  *mask is the mask to restore
+ * takes only the bits user code may change.  The FPU state (at
+ * uc_mcontext.fpstate) is the caller's (signal.c).  *mask is the mask to restore
  * (without SIGKILL/SIGSTOP), *alt the uc_stack to restore.  Returns false
  * (nothing changed) for a non-canonical rip or rsp, which no return to
  * user mode can load. */

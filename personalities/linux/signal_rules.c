@@ -234,8 +234,9 @@ struct lx_sig_fault lx_sig_for_exception(uint64_t vector, uint64_t rip)
     case VEC_UD: return (struct lx_sig_fault){ LX_SIGILL, LX_ILL_ILLOPN, rip };
     case VEC_NP:
     case VEC_SS: return (struct lx_sig_fault){ LX_SIGBUS, LX_SI_KERNEL, 0 };
-    /* The x87 and SSE status words say which error it was; the personality
-     * cannot read them (no FPU state access), so: invalid operation. */
+    /* The x87 and SSE status words say which error it was (Linux's
+     * fpu__exception_code); not read here (thread_read_fpu could), so:
+     * invalid operation. */
     case VEC_MF:
     case VEC_XM: return (struct lx_sig_fault){ LX_SIGFPE, LX_FPE_FLTINV, rip };
     case VEC_AC: return (struct lx_sig_fault){ LX_SIGBUS, LX_BUS_ADRALN, 0 };

@@ -12,7 +12,9 @@
  * signals, frames that cannot be written, the alternate stack, kill's
  * targets and permissions, the argument checks of each call, queued
  * real-time signals and their limit, rt_sigqueueinfo and
- * rt_tgsigqueueinfo, rt_sigtimedwait, ppoll's mask, and job control:
+ * rt_tgsigqueueinfo, rt_sigtimedwait, ppoll's mask, the FPU state in
+ * frames (saved, reset for the handler, restored, and the bad states
+ * rt_sigreturn refuses), and job control:
  * stopping (threads held, suspended or left waiting), continuing, the
  * parent's SIGCHLD and wait reports, orphaned process groups.  The
  * allocator is malloc, so AddressSanitizer sees a queued siginfo that is
@@ -61,8 +63,9 @@ static struct lx_mm fake_mm;
 static struct lx_proc procs[3];
 static struct lx_thread threads[4];
 static struct lx_cpu cpus[4];
-static int exit_status[3]; /* as proc_exit_group got it, -1: alive */
-static unsigned wakes, register_writes;
+static int exit_status[3];        /* as proc_exit_group got it, -1: alive */
+static struct lx_fpstate fpus[4]; /* thread_read_fpu / thread_write_fpu */
+static unsigned wakes, register_writes, fpu_writes;
 static unsigned child_wakes[3]; /* lx_wake of procs[i].child_exit */
 static bool suspended[4];       /* thread_suspend / thread_resume */
 static unsigned suspends, resumes;
@@ -219,6 +222,40 @@ int thread_write_cpu(struct lx_thread *t, const struct lx_cpu *cpu)
     return 0;
 }
 
+/* The kernel's TCB READ_FPU / WRITE_FPU on a CPU whose MXCSR_MASK is
+ * 0xffff (QEMU's): an image with another MXCSR bit is refused, the mask
+ * field is the CPU's. */
+enum { FAKE_MXCSR_MASK = 0xffff };
+
+int thread_read_fpu(struct lx_thread *t, struct lx_fpstate *f)
+{
+    *f = fpus[t->index];
+    return 0;
+}
+
+int thread_write_fpu(struct lx_thread *t, const struct lx_fpstate *f)
+{
+    if (f->mxcsr & ~(uint32_t)FAKE_MXCSR_MASK)
+        return -LX_EINVAL;
+    fpus[t->index] = *f;
+    fpus[t->index].mxcsr_mask = FAKE_MXCSR_MASK;
+    fpu_writes++;
+    return 0;
+}
+
+/* A thread's FPU state as a program left it: recognisable in every byte. */
+static struct lx_fpstate sample_fpu(unsigned k)
+{
+    struct lx_fpstate f;
+    uint8_t *b = (uint8_t *)&f;
+    for (unsigned i = 0; i < sizeof(f); i++)
+        b[i] = (uint8_t)(i * 7 + k);
+    f.cwd = 0x27f;
+    f.mxcsr = 0x3f80; /* round down */
+    f.mxcsr_mask = FAKE_MXCSR_MASK;
+    return f;
+}
+
 /* Process i (pid 10 + 10 * i) with threads [first, first + count), uid. */
 static void make_proc(unsigned i, unsigned first, unsigned count, uint32_t uid)
 {
@@ -242,6 +279,7 @@ static void make_proc(unsigned i, unsigned first, unsigned count, uint32_t uid)
                                  .next_in_proc = p->threads };
         p->threads = t;
         p->live_threads++;
+        fpus[k] = sample_fpu(k);
         cpus[k] = (struct lx_cpu){ .rip = 0x401000,
                                    .rsp = STACK_TOP - 0x800 * k,
                                    .rflags = 0x202,
@@ -270,7 +308,7 @@ static void reset(void)
     memset(threads, 0, sizeof(threads));
     make_proc(0, 0, 2, 1000);
     make_proc(1, 2, 1, 1000);
-    wakes = register_writes = 0;
+    wakes = register_writes = fpu_writes = 0;
     signal_flush_deferred();
 }
 
@@ -435,6 +473,156 @@ static void test_handler_round_trip(void)
     CHECK(c->rip == CALL_RIP && c->rsp == before.rsp && c->rax == 0 && c->rdi == 10 && c->rsi == LX_SIGUSR1 &&
           c->rbx == before.rbx && c->r12 == before.r12 && c->fs_base == before.fs_base);
     CHECK(t->sigmask == lx_sigbit(LX_SIGHUP));
+}
+
+static struct lx_fpstate fpstate_at(uint64_t uaddr)
+{
+    struct lx_fpstate f;
+    CHECK(in_mem(uaddr, sizeof(f)));
+    memcpy(&f, mem + (uaddr - MEM_BASE), sizeof(f));
+    return f;
+}
+
+/* Whether f is the state a handler starts with, in what the CPU loads
+ * (FXRSTOR ignores the reserved and software bytes). */
+static bool is_reset(const struct lx_fpstate *f)
+{
+    struct lx_fpstate init = { .mxcsr_mask = FAKE_MXCSR_MASK }, cpu = *f;
+    lx_fpstate_reset(&init);
+    memset(cpu.reserved2, 0, sizeof(cpu.reserved2));
+    cpu.sw_reserved = (struct lx_fpx_sw_bytes){ 0 };
+    return memcmp(&cpu, &init, sizeof(init)) == 0;
+}
+
+/* A delivery saves the interrupted FPU state in the frame, as Linux lays it
+ * out, and the handler starts with the FPU reset; what the frame holds when
+ * the handler returns is what the thread runs on with. */
+static void test_fpu_round_trip(void)
+{
+    reset();
+    struct lx_thread *t = &threads[0];
+    set_action(0, LX_SIGUSR1, HANDLER, LX_SA_SIGINFO, 0);
+    const struct lx_fpstate interrupted = fpus[0];
+    const uint64_t user_rsp = cpus[0].rsp;
+    CHECK(syscall6(t, NR_KILL, 10, LX_SIGUSR1, 0, 0) == 0);
+    struct lx_rt_sigframe f = frame_at(cpus[0].rsp);
+    uint64_t fp = f.uc.uc_mcontext.fpstate;
+    CHECK(fp % 64 == 0 && fp > cpus[0].rsp + sizeof(f) && fp + 512 <= user_rsp - LX_REDZONE);
+    struct lx_fpstate saved = fpstate_at(fp);
+    struct lx_fpstate want = interrupted;
+    lx_fpstate_for_frame(&want);
+    CHECK(memcmp(&saved, &want, sizeof(saved)) == 0);
+    CHECK(saved.sw_reserved.magic1 == LX_FP_XSTATE_MAGIC1 && saved.xmm_space[0] == interrupted.xmm_space[0]);
+    CHECK(is_reset(&fpus[0]) && fpu_writes == 1);
+
+    /* The handler changes its own state and the frame's xmm0 and MXCSR. */
+    fpus[0].xmm_space[5] = 0xdead;
+    fpus[0].mxcsr = 0x7f80;
+    saved.xmm_space[0] = 0x600df00d;
+    saved.mxcsr = 0x5f80;
+    saved.mxcsr_mask = 0; /* ignored: the CPU's comes back */
+    memcpy(mem + (fp - MEM_BASE), &saved, sizeof(saved));
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+    struct lx_fpstate after = saved;
+    after.mxcsr_mask = FAKE_MXCSR_MASK;
+    CHECK(memcmp(&fpus[0], &after, sizeof(after)) == 0);
+    CHECK(cpus[0].rip == CALL_RIP && cpus[0].rsp == user_rsp);
+
+    /* Two signals at once: the second frame (on top) saves the first
+     * handler's starting state, the reset one (as Linux does). */
+    reset();
+    set_action(0, LX_SIGUSR1, HANDLER, 0, 0);
+    set_action(0, LX_SIGUSR2, HANDLER2, 0, 0);
+    t->sigmask = lx_sigbit(LX_SIGUSR1) | lx_sigbit(LX_SIGUSR2);
+    CHECK(syscall6(t, NR_KILL, 10, LX_SIGUSR2, 0, 0) == 0);
+    CHECK(syscall6(t, NR_KILL, 10, LX_SIGUSR1, 0, 0) == 0);
+    poke_u64(SCRATCH, ~0ull);
+    fpu_writes = 0;
+    CHECK(syscall6(t, NR_SIGPROCMASK, LX_SIG_UNBLOCK, SCRATCH, 0, 8) == 0);
+    CHECK(cpus[0].rip == HANDLER2 && fpu_writes == 1 && is_reset(&fpus[0]));
+    struct lx_rt_sigframe top = frame_at(cpus[0].rsp);
+    struct lx_fpstate top_fp = fpstate_at(top.uc.uc_mcontext.fpstate);
+    CHECK(is_reset(&top_fp) && top_fp.sw_reserved.magic1 == LX_FP_XSTATE_MAGIC1);
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+    CHECK(cpus[0].rip == HANDLER && is_reset(&fpus[0]));
+    struct lx_rt_sigframe under = frame_at(cpus[0].rsp);
+    struct lx_fpstate under_fp = fpstate_at(under.uc.uc_mcontext.fpstate);
+    CHECK(under_fp.xmm_space[0] == sample_fpu(0).xmm_space[0] && under_fp.mxcsr == 0x3f80);
+    CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+    CHECK(cpus[0].rip == CALL_RIP && fpus[0].xmm_space[0] == sample_fpu(0).xmm_space[0]);
+
+    /* A fault's handler: the same (signal_fault writes registers and FPU). */
+    reset();
+    set_action(1, LX_SIGSEGV, HANDLER, LX_SA_SIGINFO, 0);
+    CHECK(signal_fault(&threads[2], LX_SIGSEGV, LX_SEGV_MAPERR, 0x10));
+    f = frame_at(cpus[2].rsp);
+    CHECK(fpstate_at(f.uc.uc_mcontext.fpstate).xmm_space[3] == sample_fpu(2).xmm_space[3]);
+    CHECK(is_reset(&fpus[2]));
+}
+
+/* What rt_sigreturn does with the frame's fpstate pointer: NULL resets the
+ * FPU; misaligned, unreadable, or an MXCSR the CPU refuses is a bad frame:
+ * SIGSEGV, the FPU reset, and (Linux's order) the registers and mask
+ * already the frame's, uc_stack not restored, rax 0. */
+static void test_fpu_restore_rules(void)
+{
+    const struct {
+        const char *what;
+        uint64_t fpstate_offset; /* added to the frame's pointer; ~0: NULL */
+        uint32_t mxcsr;
+        bool bad;
+    } cases[] = {
+        { "NULL resets", ~0ull, 0x1f80, false },   { "misaligned by 8", 8, 0x1f80, true },
+        { "unreadable", 0x100000, 0x1f80, true },  { "MXCSR bit 16", 0, 0x11f80, true },
+        { "MXCSR all ones", 0, 0xffffffff, true }, { "MXCSR with DAZ and flags", 0, 0x1fff, false },
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        reset();
+        struct lx_thread *t = &threads[0];
+        set_action(0, LX_SIGUSR1, HANDLER, 0, lx_sigbit(LX_SIGUSR2));
+        set_action(0, LX_SIGSEGV, HANDLER2, 0, 0);
+        CHECK(syscall6(t, NR_KILL, 10, LX_SIGUSR1, 0, 0) == 0);
+        struct lx_rt_sigframe f = frame_at(cpus[0].rsp);
+        uint64_t uc = cpus[0].rsp + offsetof(struct lx_rt_sigframe, uc);
+        uint64_t fp_field = uc + offsetof(struct lx_ucontext, uc_mcontext.fpstate);
+        uint64_t fp = f.uc.uc_mcontext.fpstate;
+        struct lx_fpstate image = fpstate_at(fp);
+        image.mxcsr = cases[i].mxcsr;
+        memcpy(mem + (fp - MEM_BASE), &image, sizeof(image));
+        poke_u64(fp_field, cases[i].fpstate_offset == ~0ull ? 0 : fp + cases[i].fpstate_offset);
+        /* the handler asks for a different rax and altstack on return */
+        poke_u64(uc + offsetof(struct lx_ucontext, uc_mcontext.rax), 77);
+        poke_u64(uc + offsetof(struct lx_ucontext, uc_stack.ss_flags), LX_SS_DISABLE);
+        fpus[0].mxcsr = 0x7f80; /* the handler's own */
+        CHECK(handler_returns(t) == LX_RESUME_AS_IS);
+        if (!cases[i].bad) {
+            CHECK(cpus[0].rip == CALL_RIP && cpus[0].rax == 77);
+            if (cases[i].fpstate_offset == ~0ull)
+                CHECK(is_reset(&fpus[0]));
+            else
+                CHECK(fpus[0].mxcsr == cases[i].mxcsr && fpus[0].xmm_space[1] == image.xmm_space[1]);
+            continue;
+        }
+        /* SIGSEGV's handler runs on top of the restored state */
+        if (cpus[0].rip != HANDLER2)
+            fprintf(stderr, "case %s: rip %#llx\n", cases[i].what, (unsigned long long)cpus[0].rip);
+        CHECK(cpus[0].rip == HANDLER2 && cpus[0].rdi == LX_SIGSEGV);
+        struct lx_rt_sigframe segv = frame_at(cpus[0].rsp);
+        CHECK(segv.uc.uc_mcontext.rip == CALL_RIP && segv.uc.uc_mcontext.rax == 0);
+        CHECK(segv.uc.uc_sigmask == 0); /* the frame's mask was restored first */
+        CHECK(segv.uc.uc_stack.ss_flags == 0);
+        struct lx_fpstate segv_fp = fpstate_at(segv.uc.uc_mcontext.fpstate);
+        CHECK(is_reset(&segv_fp) && is_reset(&fpus[0]));
+    }
+
+    /* No SIGSEGV handler: the process dies of it. */
+    reset();
+    set_action(0, LX_SIGUSR1, HANDLER, 0, 0);
+    CHECK(syscall6(&threads[0], NR_KILL, 10, LX_SIGUSR1, 0, 0) == 0);
+    uint64_t fp = frame_at(cpus[0].rsp).uc.uc_mcontext.fpstate;
+    poke_u64(fp + 24, 0xffff1f80ull | ((uint64_t)FAKE_MXCSR_MASK << 32) | 0x10000);
+    CHECK(handler_returns(&threads[0]) == LX_NO_REPLY);
+    CHECK(exit_status[0] == LX_SIGSEGV);
 }
 
 static void test_nested_order(void)
@@ -1408,6 +1596,8 @@ int main(void)
 {
     test_handler_round_trip();
     test_nested_order();
+    test_fpu_round_trip();
+    test_fpu_restore_rules();
     test_restart();
     test_sigsuspend();
     test_default_actions();

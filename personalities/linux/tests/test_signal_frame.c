@@ -1,8 +1,9 @@
 /* personalities/linux/tests/test_signal_frame.c — the x86_64 signal frame
  * (signal_frame.c) read back byte by byte at the offsets Linux's uapi
  * headers and glibc's <sys/ucontext.h> give (gregs[REG_*]), where it is
- * placed, the registers a handler starts with, rt_sigreturn's restore, and
- * the siginfo layouts. */
+ * placed (with its FPU state above it), the registers a handler starts
+ * with, rt_sigreturn's restore, the FPU state's layout, software bytes and
+ * reset, and the siginfo layouts. */
 #include "../signal_frame.h"
 #include "check.h"
 #include <stdio.h>
@@ -108,8 +109,8 @@ static void test_frame_bytes(void)
     const struct lx_cpu before = cpu;
     struct lx_sigframe_setup s = sample_setup();
     struct lx_rt_sigframe f;
-    uint64_t addr = 0;
-    CHECK(lx_sigframe_build(&s, &cpu, &f, &addr));
+    uint64_t addr = 0, fpstate = 0;
+    CHECK(lx_sigframe_build(&s, &cpu, &f, &addr, &fpstate));
 
     CHECK(u64_at(&f, 0) == s.restorer);
     CHECK(u64_at(&f, OFF_UC_FLAGS) == (LX_UC_SIGCONTEXT_SS | LX_UC_STRICT_RESTORE_SS));
@@ -151,7 +152,9 @@ static void test_frame_bytes(void)
                     (unsigned long long)gregs[i].value);
         CHECK(got == gregs[i].value);
     }
-    CHECK(u64_at(&f, OFF_FPREGS) == 0); /* no FPU state: see signal_frame.h */
+    /* uc_mcontext.fpregs: the FPU state, 64-byte aligned, above the frame */
+    CHECK(u64_at(&f, OFF_FPREGS) == fpstate && fpstate % 64 == 0);
+    CHECK(fpstate >= addr + sizeof(struct lx_rt_sigframe) && fpstate + 512 <= before.rsp - LX_REDZONE);
     CHECK(u64_at(&f, OFF_SIGMASK) == s.saved_mask);
     CHECK(i32_at(&f, OFF_INFO) == LX_SIGUSR1);
     CHECK(i32_at(&f, OFF_INFO + 4) == 0);
@@ -172,43 +175,57 @@ static void test_frame_bytes(void)
     CHECK(cpu.fs_base == before.fs_base);
 }
 
+/* Linux's get_sigframe: FPU state at round_down(sp - 512, 64), the frame
+ * below it at round_down(fpstate - 440, 16) - 8. */
+static uint64_t expected_frame(uint64_t top, uint64_t *fpstate)
+{
+    *fpstate = (top - 512) & ~63ull;
+    return ((*fpstate - sizeof(struct lx_rt_sigframe)) & ~15ull) - 8;
+}
+
 static void test_placement(void)
 {
     const struct lx_altstack none = { 0 };
-    for (uint64_t sp = 0x7ffffffde000; sp < 0x7ffffffde000 + 40; sp++) {
-        uint64_t f = lx_sigframe_place(sp, false, &none);
-        CHECK((f + 8) % 16 == 0);
+    for (uint64_t sp = 0x7ffffffde000; sp < 0x7ffffffde000 + 130; sp++) {
+        uint64_t fp, want_fp;
+        uint64_t f = lx_sigframe_place(sp, false, &none, &fp);
+        CHECK(f == expected_frame(sp - LX_REDZONE, &want_fp) && fp == want_fp);
+        CHECK((f + 8) % 16 == 0 && fp % 64 == 0);
         /* Below the red zone, and no lower than alignment needs. */
-        CHECK(f + sizeof(struct lx_rt_sigframe) <= sp - LX_REDZONE);
-        CHECK(f + sizeof(struct lx_rt_sigframe) + 24 > sp - LX_REDZONE);
+        CHECK(fp + 512 <= sp - LX_REDZONE && fp + 512 + 64 > sp - LX_REDZONE);
+        CHECK(f + sizeof(struct lx_rt_sigframe) <= fp && f + sizeof(struct lx_rt_sigframe) + 24 > fp);
         /* SA_ONSTACK without an alternate stack: the same place. */
-        CHECK(lx_sigframe_place(sp, true, &none) == f);
+        CHECK(lx_sigframe_place(sp, true, &none, NULL) == f);
     }
 
     const uint64_t base = 0x20000000, size = 0x2000, sp = 0x7ffffffde0c8;
     const struct lx_altstack alt = { .sp = base, .size = size };
     /* Entering the alternate stack: at its top, no red zone. */
-    uint64_t f = lx_sigframe_place(sp, true, &alt);
-    CHECK(f == ((base + size - sizeof(struct lx_rt_sigframe)) & ~15ull) - 8);
+    uint64_t fp, want_fp;
+    uint64_t f = lx_sigframe_place(sp, true, &alt, &fp);
+    CHECK(f == expected_frame(base + size, &want_fp) && fp == want_fp);
     CHECK((f + 8) % 16 == 0);
     /* Without SA_ONSTACK the alternate stack is not used. */
-    CHECK(lx_sigframe_place(sp, false, &alt) == lx_sigframe_place(sp, false, &none));
+    CHECK(lx_sigframe_place(sp, false, &alt, NULL) == lx_sigframe_place(sp, false, &none, NULL));
     /* Already on it (a nested signal): below the current sp, on it. */
     uint64_t on = base + 0x1000;
-    f = lx_sigframe_place(on, true, &alt);
-    CHECK(f + sizeof(struct lx_rt_sigframe) <= on - LX_REDZONE && f > base);
-    CHECK(lx_sigframe_place(on, false, &alt) == f);
-    /* Nested too deep: it would leave the alternate stack. */
-    CHECK(lx_sigframe_place(base + 300, true, &alt) == 0);
-    CHECK(lx_sigframe_place(base + 300, false, &alt) == 0);
-    /* An alternate stack too small for one frame. */
-    const struct lx_altstack tiny = { .sp = base, .size = 256 };
-    CHECK(lx_sigframe_place(sp, true, &tiny) == 0);
+    f = lx_sigframe_place(on, true, &alt, &fp);
+    CHECK(fp + 512 <= on - LX_REDZONE && f > base);
+    CHECK(lx_sigframe_place(on, false, &alt, NULL) == f);
+    /* Nested too deep: the frame would go below the alternate stack's
+     * bottom (from base + 1100: state at base + 448, frame at base - 8;
+     * from base + 1300 both fit). */
+    CHECK(lx_sigframe_place(base + 1100, true, &alt, NULL) == 0);
+    CHECK(lx_sigframe_place(base + 1100, false, &alt, NULL) == 0);
+    CHECK(lx_sigframe_place(base + 1300, true, &alt, NULL) != 0);
+    /* An alternate stack too small for the FPU state and one frame. */
+    const struct lx_altstack tiny = { .sp = base, .size = 900 };
+    CHECK(lx_sigframe_place(sp, true, &tiny, NULL) == 0);
     /* SS_AUTODISARM: a thread "on" it is not on it, so a new frame goes to
      * its top again (the stack was given up at the first handler's entry
      * and re-armed since). */
     const struct lx_altstack autodisarm = { .sp = base, .size = size, .flags = LX_SS_AUTODISARM };
-    CHECK(lx_sigframe_place(on, true, &autodisarm) == lx_sigframe_place(sp, true, &alt));
+    CHECK(lx_sigframe_place(on, true, &autodisarm, NULL) == lx_sigframe_place(sp, true, &alt, NULL));
 
     /* A frame that does not fit leaves the registers alone. */
     struct lx_sigframe_setup s = sample_setup();
@@ -218,14 +235,15 @@ static void test_placement(void)
     cpu.rsp = base + 300;
     const struct lx_cpu before = cpu;
     struct lx_rt_sigframe frame;
-    uint64_t addr = 1;
-    CHECK(!lx_sigframe_build(&s, &cpu, &frame, &addr));
-    CHECK(memcmp(&cpu, &before, sizeof(cpu)) == 0 && addr == 1);
+    uint64_t addr = 1, fpstate = 1;
+    CHECK(!lx_sigframe_build(&s, &cpu, &frame, &addr, &fpstate));
+    CHECK(memcmp(&cpu, &before, sizeof(cpu)) == 0 && addr == 1 && fpstate == 1);
 
     /* On the alternate stack the frame records it in uc_stack. */
     cpu = sample_cpu();
-    CHECK(lx_sigframe_build(&s, &cpu, &frame, &addr));
+    CHECK(lx_sigframe_build(&s, &cpu, &frame, &addr, &fpstate));
     CHECK(addr > base && addr < base + size && cpu.rsp == addr);
+    CHECK(fpstate > addr && fpstate + 512 <= base + size && frame.uc.uc_mcontext.fpstate == fpstate);
     CHECK(frame.uc.uc_stack.ss_sp == base && frame.uc.uc_stack.ss_size == size &&
           frame.uc.uc_stack.ss_flags == 0);
 
@@ -233,9 +251,50 @@ static void test_placement(void)
      * goes on the normal stack. */
     s.altstack = (struct lx_altstack){ .flags = LX_SS_DISABLE };
     cpu = sample_cpu();
-    CHECK(lx_sigframe_build(&s, &cpu, &frame, &addr));
+    CHECK(lx_sigframe_build(&s, &cpu, &frame, &addr, &fpstate));
     CHECK(frame.uc.uc_stack.ss_flags == (int32_t)LX_SS_DISABLE && frame.uc.uc_stack.ss_size == 0);
-    CHECK(addr == lx_sigframe_place(sample_cpu().rsp, false, &none));
+    CHECK(addr == lx_sigframe_place(sample_cpu().rsp, false, &none, NULL));
+}
+
+/* The FPU state: Linux's struct _fpstate at the FXSAVE offsets, what a
+ * frame adds to the kernel's image, the state a handler starts with, and
+ * which addresses rt_sigreturn can load from. */
+static void test_fpstate(void)
+{
+    struct lx_fpstate f;
+    uint8_t raw[512];
+    memset(&f, 0xa5, sizeof(f));
+    f.cwd = 0x27f;
+    f.mxcsr = 0x3f80;
+    f.mxcsr_mask = 0xffff;
+    f.xmm_space[0] = 0x11223344;
+    lx_fpstate_for_frame(&f);
+    memcpy(raw, &f, sizeof(raw));
+    /* the interrupted state is kept */
+    CHECK(u64_at(raw, 0) == (0x27f | 0xa5a5a5a5a5a50000ull));
+    CHECK(i32_at(raw, 24) == 0x3f80 && i32_at(raw, 28) == 0xffff);
+    CHECK(i32_at(raw, 160) == 0x11223344 && raw[164] == 0xa5 && raw[415] == 0xa5);
+    /* the bytes the CPU reserves are cleared, the software bytes are Linux's */
+    for (unsigned i = 416; i < 464; i++)
+        CHECK(raw[i] == 0);
+    CHECK(i32_at(raw, 464) == 0x46505853); /* FP_XSTATE_MAGIC1 */
+    CHECK(i32_at(raw, 468) == 512 + 4);    /* extended_size: the image and MAGIC2's room */
+    CHECK(u64_at(raw, 472) == 0);          /* xfeatures: none without XSAVE */
+    CHECK(i32_at(raw, 480) == 512);        /* xstate_size */
+    for (unsigned i = 484; i < 512; i++)
+        CHECK(raw[i] == 0);
+
+    /* A handler's state: FCW 0x37f, MXCSR 0x1f80, the rest 0 but the CPU's mask. */
+    lx_fpstate_reset(&f);
+    memcpy(raw, &f, sizeof(raw));
+    CHECK(u64_at(raw, 0) == 0x37f && u64_at(raw, 8) == 0 && u64_at(raw, 16) == 0);
+    CHECK(i32_at(raw, 24) == 0x1f80 && i32_at(raw, 28) == 0xffff);
+    for (unsigned i = 32; i < 512; i++)
+        CHECK(raw[i] == 0);
+
+    /* FXRSTOR needs 16-byte alignment (Linux: #GP, a bad frame). */
+    CHECK(lx_fpstate_address_ok(0x7fff0000) && lx_fpstate_address_ok(0x7fff0010));
+    CHECK(!lx_fpstate_address_ok(0x7fff0008) && !lx_fpstate_address_ok(0x7fff0001));
 }
 
 static void test_restore(void)
@@ -245,8 +304,8 @@ static void test_restore(void)
     struct lx_sigframe_setup s = sample_setup();
     s.altstack = (struct lx_altstack){ .sp = 0x30000000, .size = 0x4000, .flags = LX_SS_AUTODISARM };
     struct lx_rt_sigframe f;
-    uint64_t addr;
-    CHECK(lx_sigframe_build(&s, &cpu, &f, &addr));
+    uint64_t addr, fpstate;
+    CHECK(lx_sigframe_build(&s, &cpu, &f, &addr, &fpstate));
 
     /* The handler ran: registers changed, and it moved the TLS base. */
     cpu.rbx = 1;
@@ -334,6 +393,7 @@ int main(void)
 {
     test_frame_bytes();
     test_placement();
+    test_fpstate();
     test_restore();
     test_siginfo();
     return check_exit("signal_frame");

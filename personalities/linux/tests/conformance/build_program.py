@@ -3,6 +3,10 @@
 
     build_program.py MUSL_GCC static|static-pie OUTPUT DEPFILE SOURCE [LINK_ARGS...]
 
+A LINK_ARG ending in .S is an assembly source (registers a test must control
+exactly around a system call): it is assembled on its own, so that the
+depfile stays SOURCE's, and its object linked in.
+
 Debian's musl-gcc links static non-PIE programs with `-static`.  Its specs file has no
 static-PIE mode (-static-pie there gives a PIE that needs the musl loader), so static-PIE is
 linked by hand: musl's self-relocating start file rcrt1.o, -static -pie --no-dynamic-linker.
@@ -36,6 +40,13 @@ def main(argv):
         sys.exit(__doc__)
     musl_gcc, kind, output, depfile, source, *link_args = argv
     compile_args = C_FLAGS + ["-MD", "-MF", depfile, "-MT", output]
+    pie = ["-fPIE"] if kind == "static-pie" else []
+    for i, arg in enumerate(link_args):
+        if arg.endswith(".S"):
+            obj = f"{output}.{os.path.basename(arg)}.o"
+            if subprocess.run([musl_gcc, *pie, "-c", "-o", obj, arg], check=False).returncode:
+                return 1
+            link_args[i] = obj
     if kind == "static":
         cmd = [musl_gcc, "-static", *compile_args, "-o", output, source, *link_args]
     else:
