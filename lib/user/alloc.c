@@ -42,7 +42,7 @@ uint64_t kumiki_alloc_object(struct kumiki_allocator *a, uint64_t type, uint64_t
 /* The table types that may be missing, lowest level first. */
 static const uint64_t table_types[] = { KUMIKI_OBJ_PAGE_TABLE, KUMIKI_OBJ_PAGE_DIRECTORY, KUMIKI_OBJ_PDPT };
 
-static uint64_t map_table(uint64_t type, kumiki_cptr_t table, kumiki_cptr_t vspace, uint64_t vaddr)
+uint64_t kumiki_map_table(uint64_t type, kumiki_cptr_t table, kumiki_cptr_t vspace, uint64_t vaddr)
 {
     switch (type) {
     case KUMIKI_OBJ_PAGE_TABLE: return kumiki_page_table_map(table, vspace, vaddr);
@@ -70,7 +70,7 @@ uint64_t kumiki_map_page_attributes(struct kumiki_allocator *a, kumiki_cptr_t vs
             e = kumiki_alloc_object(a, table_types[level], 0, &table);
             if (e)
                 return e;
-            e = map_table(table_types[level], table, vspace, vaddr);
+            e = kumiki_map_table(table_types[level], table, vspace, vaddr);
             if (e == KE_OK)
                 break;
             kumiki_cnode_delete(a->cspace, table, 64);

@@ -2,6 +2,7 @@
 #include "kobj.h"
 #include "heap.h"
 #include "slots.h"
+#include <kumiki/alloc.h>
 #include <kumiki/invocations_generated.h>
 #include <kumiki/program.h>
 #include <kumiki/user.h>
@@ -34,15 +35,6 @@ void kobj_delete(kumiki_cptr_t slot)
     lx_slot_free(slot);
 }
 
-static uint64_t map_table(uint64_t type, kumiki_cptr_t table, kumiki_cptr_t vspace, uint64_t vaddr)
-{
-    switch (type) {
-    case KUMIKI_OBJ_PAGE_TABLE: return kumiki_page_table_map(table, vspace, vaddr);
-    case KUMIKI_OBJ_PAGE_DIRECTORY: return kumiki_page_directory_map(table, vspace, vaddr);
-    default: return kumiki_pdpt_map(table, vspace, vaddr);
-    }
-}
-
 /* Tries the mapping; on NOT_MAPPED installs the lowest missing table level
  * (the kernel says only that some level is missing) and tries again. */
 uint64_t kobj_map_in(kumiki_cptr_t vspace, kumiki_cptr_t frame, uint64_t vaddr, uint64_t rights,
@@ -58,7 +50,7 @@ uint64_t kobj_map_in(kumiki_cptr_t vspace, kumiki_cptr_t frame, uint64_t vaddr, 
             tables->spare[l] = 0;
             if (!table && !(table = tables->retype(tables->ctx, levels[l])))
                 return KE_NOT_ENOUGH_MEMORY;
-            e = map_table(levels[l], table, vspace, vaddr);
+            e = kumiki_map_table(levels[l], table, vspace, vaddr);
             if (e == KE_OK)
                 break;
             tables->spare[l] = table; /* this level exists, or a higher one is missing */

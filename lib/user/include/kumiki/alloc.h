@@ -30,3 +30,7 @@ uint64_t kumiki_map_page(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumik
 /* The same with FRAME MAP attributes (bit 0: uncached, for device memory). */
 uint64_t kumiki_map_page_attributes(struct kumiki_allocator *a, kumiki_cptr_t vspace, kumiki_cptr_t frame,
                                     uint64_t vaddr, uint64_t rights, uint64_t attributes);
+/* Maps one page-table level (type KUMIKI_OBJ_PAGE_TABLE, _PAGE_DIRECTORY or
+ * _PDPT) at vaddr in vspace: the kernel's error, KE_NOT_MAPPED when a level
+ * above it is missing.  For servers that make their own tables. */
+uint64_t kumiki_map_table(uint64_t type, kumiki_cptr_t table, kumiki_cptr_t vspace, uint64_t vaddr);
