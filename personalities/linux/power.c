@@ -39,11 +39,6 @@
 /* devices/acpi.dst: the registers of the power device's view. */
 enum { PM1A_CNT = 0x604, SLP_TYP_S5 = 5u << 10, SLP_EN = 1u << 13, OP_RESET = 1 };
 
-/* Whether Ctrl-Alt-Del restarts at once (Linux's default) or is left to
- * init; nothing sends it yet (the console has no keyboard), but init sets
- * it and may read it back through /proc/sys one day. */
-static bool ctrl_alt_del_restarts = true;
-
 /* The personality's last words before the machine, or this OS, stops: the
  * file systems written back, kumiki-run told (status 0: the program asked
  * for it). */
@@ -97,8 +92,8 @@ static int64_t sys_reboot(struct lx_thread *t, const struct lx_syscall_regs *r)
                                     magic2 != REBOOT_MAGIC2B && magic2 != REBOOT_MAGIC2C))
         return -LX_EINVAL;
     switch (cmd) {
-    case CMD_CAD_ON: ctrl_alt_del_restarts = true; return 0;
-    case CMD_CAD_OFF: ctrl_alt_del_restarts = false; return 0;
+    case CMD_CAD_ON:
+    case CMD_CAD_OFF: return 0; /* Ctrl-Alt-Del: the serial console has no such key to send */
     case CMD_POWER_OFF: return power_off(t);
     case CMD_HALT:
         shut_down("reboot: system halted");

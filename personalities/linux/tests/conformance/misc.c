@@ -1,6 +1,7 @@
 /* System-call odds and ends (issue 8 items 3 and 8): unknown system calls give ENOSYS,
  * uname, getrandom, prlimit64 (and the descriptor limit it sets taking effect),
- * set_robust_list, arch_prctl, sched_yield, and their error cases. */
+ * set_robust_list, arch_prctl, sched_yield, and their error cases; reboot's refusals (never with
+ * a magic and a caller that could act: the host runs this too, as root in CI). */
 #include "conformance.h"
 #include <fcntl.h>
 #include <stdint.h>
@@ -102,6 +103,53 @@ static void test_thread_calls(void)
     check(syscall(SYS_sched_yield) == 0, "sched_yield");
 }
 
+/* Whether this process may reboot: root, unless /proc/self/status says CAP_SYS_BOOT (bit 22) is
+ * not effective (a container may drop it; the Linux personality has no capability sets). */
+static int may_reboot(void)
+{
+    if (geteuid() != 0)
+        return 0;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long long caps = ~0ull;
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "CapEff: %llx", &caps) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (caps >> 22) & 1;
+}
+
+/* reboot(2): wrong magic numbers are EINVAL for a caller that may reboot; one that may not gets
+ * EPERM before the magic is looked at.  The EPERM cases run in a child that has given up root,
+ * and only when it really has (with root and the right magic, this would power the host off). */
+static void test_reboot_refusals(void)
+{
+    const long power_off = 0x4321fedc, magic1 = 0xfee1dead, magic2 = 672274793;
+    if (may_reboot()) {
+        check_errno(syscall(SYS_reboot, 0x12345678L, magic2, power_off, 0L), EINVAL,
+                    "reboot with a wrong magic1");
+        check_errno(syscall(SYS_reboot, magic1, 1L, power_off, 0L), EINVAL, "reboot with a wrong magic2");
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (geteuid() == 0 && setuid(65534) != 0)
+            _exit(2);
+        if (geteuid() == 0)
+            _exit(3); /* still root: never call it */
+        errno = 0;
+        long r = syscall(SYS_reboot, magic1, magic2, power_off, 0L);
+        if (r != -1 || errno != EPERM)
+            _exit(1);
+        r = syscall(SYS_reboot, 0x12345678L, magic2, power_off, 0L); /* EPERM first, then the magic */
+        _exit(r == -1 && errno == EPERM ? 0 : 4);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reboot without root: EPERM (child status %d)",
+          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 int main(void)
 {
     test_unknown();
@@ -109,5 +157,6 @@ int main(void)
     test_getrandom();
     test_limits();
     test_thread_calls();
+    test_reboot_refusals();
     return conformance_done();
 }
