@@ -1,7 +1,8 @@
 /* servers/root/priority.c — the root task answers a server about its own
  * clients (root_requests.h): which components hold a capability to an
- * endpoint it provides, and, for the scheduling feedback of the
- * device-state server (docs/devstate.md), sets their priority.
+ * endpoint it provides (and whether they still run), and, for the
+ * scheduling feedback of the device-state server (docs/devstate.md), sets
+ * their priority.  Watching them end is watch.c.
  *
  * Authority comes from the manifest alone: the caller must provide the
  * endpoint (hold it with READ), the target must hold a client capability
@@ -28,8 +29,7 @@ uint8_t priority_current(const struct component *c)
     return c->decl->priority;
 }
 
-/* The endpoint index of the caller's provided endpoint in `slot`, or -1. */
-static int provided_endpoint(const struct root *r, const struct component *caller, uint64_t slot)
+int priority_provided_endpoint(const struct root *r, const struct component *caller, uint64_t slot)
 {
     const struct kdm_cap *caps = root_caps(r, caller);
     for (uint32_t i = 0; i < caller->decl->cap_count; i++)
@@ -41,7 +41,7 @@ static int provided_endpoint(const struct root *r, const struct component *calle
 int priority_find_client(const struct root *r, const struct component *caller, uint64_t slot, int index,
                          uint64_t badge, const struct component **target, const struct kdm_cap **cap)
 {
-    int endpoint = provided_endpoint(r, caller, slot);
+    int endpoint = priority_provided_endpoint(r, caller, slot);
     if (endpoint < 0)
         return ROOT_REQUEST_NOT_PROVIDER;
     int seen = 0;
@@ -70,6 +70,25 @@ static void reply(uint64_t label, unsigned length, const uint64_t *words)
     kumiki_reply(&m);
 }
 
+static enum root_client_state client_state(enum component_state state)
+{
+    switch (state) {
+    case COMPONENT_CREATED: return ROOT_CLIENT_CREATED;
+    case COMPONENT_RUNNING: return ROOT_CLIENT_RUNNING;
+    case COMPONENT_EXITED: return ROOT_CLIENT_EXITED;
+    case COMPONENT_STOPPED: return ROOT_CLIENT_STOPPED;
+    case COMPONENT_FAILED: return ROOT_CLIENT_FAILED;
+    }
+    return ROOT_CLIENT_FAILED;
+}
+
+/* Runs that have ended: every run but a running one (a restart starts run
+ * n + 1 after run n ended). */
+static uint64_t ends_of(const struct component *c)
+{
+    return c->runs - (c->state == COMPONENT_RUNNING && c->runs ? 1 : 0);
+}
+
 static void serve_client(struct root *r, struct component *caller, const struct kumiki_msg *m)
 {
     const struct component *target;
@@ -83,10 +102,14 @@ static void serve_client(struct root *r, struct component *caller, const struct 
         reply((uint64_t)e, 0, NULL);
         return;
     }
-    uint64_t words[3 + ROOT_REQUEST_NAME_WORDS] = { cap->b, priority_current(target), target->index };
+    uint64_t words[ROOT_REQUEST_CLIENT_WORDS] = { cap->b, priority_current(target), target->index };
     for (unsigned i = 0; target->name[i] && i < ROOT_REQUEST_NAME_WORDS * 8 - 1; i++)
         words[3 + i / 8] |= (uint64_t)(uint8_t)target->name[i] << (8 * (i % 8));
-    reply(ROOT_REQUEST_OK, 3 + ROOT_REQUEST_NAME_WORDS, words);
+    words[3 + ROOT_REQUEST_NAME_WORDS] = client_state(target->state);
+    words[4 + ROOT_REQUEST_NAME_WORDS] = ends_of(target);
+    words[5 + ROOT_REQUEST_NAME_WORDS] =
+        target->state == COMPONENT_EXITED ? (uint64_t)target->exit_status : 0;
+    reply(ROOT_REQUEST_OK, ROOT_REQUEST_CLIENT_WORDS, words);
 }
 
 static void serve_priority(struct root *r, struct component *caller, const struct kumiki_msg *m)

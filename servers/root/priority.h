@@ -10,6 +10,8 @@
  * and replies; returns false for any other label (nothing done). */
 bool priority_serve(struct root *r, struct component *caller, const struct kumiki_msg *m);
 
+/* The endpoint index of the caller's provided endpoint in `slot`, or -1. */
+int priority_provided_endpoint(const struct root *r, const struct component *caller, uint64_t slot);
 /* The index-th client capability, in manifest order, of the endpoint the
  * caller provides in `slot` (index < 0: the one with `badge`): its holder in
  * *target and the capability in *cap.  Returns a root_request_error. */

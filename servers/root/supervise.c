@@ -8,6 +8,7 @@
  * When no component is left running the run ends with kumiki_exit(0). */
 #include "priority.h"
 #include "root.h"
+#include "watch.h"
 #include <kumiki/invocations_generated.h>
 #include <kumiki/ipc.h>
 #include <kumiki/program.h>
@@ -47,6 +48,7 @@ void supervise_report_failure(struct root *r, struct component *c, const char *d
     uprintf("root: component '%s': %s\n", c->name, detail);
     retire_endpoints(r, c);
     c->state = COMPONENT_FAILED;
+    watch_client_ended(r, c);
     tap(r, c, false, detail);
 }
 
@@ -59,6 +61,7 @@ static void exited(struct root *r, struct component *c, int64_t status)
     retire_endpoints(r, c);
     c->state = COMPONENT_EXITED;
     c->exit_status = status;
+    watch_client_ended(r, c);
     tap(r, c, status == 0, detail);
 }
 
@@ -80,10 +83,13 @@ static void faulted(struct root *r, struct component *c, const struct kumiki_msg
     if (restart) {
         if (component_build(r, c))
             component_start(r, c);
+        if (c->state == COMPONENT_RUNNING) /* else told by supervise_report_failure */
+            watch_client_ended(r, c);
         return;
     }
     retire_endpoints(r, c);
     c->state = COMPONENT_STOPPED;
+    watch_client_ended(r, c);
     usnprintf(detail, sizeof(detail), "left stopped after %u run%s: %s", c->runs, c->runs == 1 ? "" : "s",
               fault);
     tap(r, c, false, detail);
@@ -117,7 +123,8 @@ __attribute__((noreturn)) void supervise(struct root *r)
             exited(r, c, m.length ? (int64_t)m.words[0] : 0);
         else if (m.label >= KUMIKI_FAULT_UNKNOWN_SYSCALL && m.label <= KUMIKI_FAULT_VM)
             faulted(r, c, &m);
-        else if (!priority_serve(r, c, &m)) /* root_requests.h: its clients, their priority */
+        else if (!priority_serve(r, c, &m) && /* root_requests.h: its clients, their priority, */
+                 !watch_serve(r, c, &m))      /* and their ends */
             uprintf("root: component '%s' sent label %lu: not a request the root task serves (no reply)\n",
                     c->name, m.label);
     }
