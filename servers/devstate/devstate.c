@@ -13,9 +13,12 @@
  * with monitor_read; its rates feed the scheduling policy (schedule.c),
  * which asks the root task to change a client's priority.
  *
- * One thread: requests on its endpoint, and timer events (scheduling
- * windows, force timeouts) on a notification bound to its TCB, which the
- * timer driver signals.  Nothing it does for one request waits for another
+ * One thread: requests on its endpoint, and events on a notification
+ * bound to its TCB: the timer driver signals scheduling windows and force
+ * timeouts (bits below TIMER_IDS), the root task signals CLIENT_ENDS when a
+ * client component ends (ROOT_REQUEST_WATCH_CLIENTS).  A client that has
+ * ended no longer uses anything: its views leave, exactly as if it had
+ * detached them (a restarted client gets fresh ones).  Nothing it does for one request waits for another
  * client: a monitor reader that waits has its reply saved (CNODE
  * SAVE_CALLER) and answered after a later request adds records.
  *
@@ -44,11 +47,13 @@ enum {
     TIMER_SCHEDULE = 1, /* schedule i: timeout id TIMER_SCHEDULE + i */
     TIMER_FORCE = 16,   /* force i: timeout id TIMER_FORCE + i */
     MAX_CALLERS = 32,   /* badges connected to devstate */
+    CLIENT_ENDS = 40,   /* the root task's bit: a client component ended */
     NO_DEVICE = -1,
     MS = 1000000,
 };
 _Static_assert(TIMER_SCHEDULE + DEVSTATE_MAX_SCHEDULES <= TIMER_FORCE, "timer ids");
 _Static_assert(TIMER_FORCE + DEVSTATE_MAX_FORCES <= TIMER_IDS, "timer ids");
+_Static_assert(TIMER_IDS <= CLIENT_ENDS && CLIENT_ENDS < 64, "the timer never signals the root task's bit");
 
 /* Someone the monitor names: a client (a component) or a driver. */
 struct actor {
@@ -56,6 +61,7 @@ struct actor {
     uint64_t badge;                    /* a client's: one of its badges, for the root task */
     uint8_t priority, lowest, highest; /* as the feedback set them (lowest 0: never) */
     const struct devstate_schedule *schedule;
+    bool ended; /* its component is not running: no feedback */
 };
 
 /* What a badge means. */
@@ -65,6 +71,7 @@ struct caller {
     int device;     /* index into devstate_config.devices, NO_DEVICE: no view */
     uint8_t client; /* the engine's client index: client number - 1 */
     bool attached;
+    uint64_t ends; /* its component's ended runs when its view attached (root_requests.h) */
 };
 
 static struct ds_state states[DEVSTATE_MAX_DEVICES];
@@ -384,14 +391,10 @@ static void check_stop(void)
     }
 }
 
-static int on_detach(void *ctx, kidl_badge_t badge, uint32_t thread)
+/* The view leaves: it no longer counts in any merge (the client's detach,
+ * or its component's end). */
+static void leave(struct caller *c, uint32_t thread)
 {
-    (void)ctx;
-    struct caller *c = identify(badge);
-    if (c->device == NO_DEVICE || !c->attached) {
-        note(c->actor, thread, 0, 0, 0, 0, 0, DEVSTATE_OUTCOME_ERROR);
-        return DEVSTATE_ERROR_NO_VIEW;
-    }
     unsigned device = (unsigned)c->device;
     uint64_t before[DS_MAX_FIELDS];
     memcpy(before, states[device].hardware, sizeof(before));
@@ -402,6 +405,17 @@ static int on_detach(void *ctx, kidl_badge_t badge, uint32_t thread)
          reaches_device(device, before) ? DEVSTATE_OUTCOME_REWRITTEN : DEVSTATE_OUTCOME_VIRTUAL);
     apply_changes(device, before);
     watch_forces();
+}
+
+static int on_detach(void *ctx, kidl_badge_t badge, uint32_t thread)
+{
+    (void)ctx;
+    struct caller *c = identify(badge);
+    if (c->device == NO_DEVICE || !c->attached) {
+        note(c->actor, thread, 0, 0, 0, 0, 0, DEVSTATE_OUTCOME_ERROR);
+        return DEVSTATE_ERROR_NO_VIEW;
+    }
+    leave(c, thread);
     check_stop();
     return 0;
 }
@@ -479,7 +493,7 @@ static void schedule_window(unsigned i)
     const struct devstate_schedule *p = &devstate_config.schedules[i];
     for (unsigned a = 0; a < actor_count; a++) {
         struct actor *who = &actors[a];
-        if (who->schedule != p)
+        if (who->schedule != p || who->ended)
             continue;
         uint32_t requests = monitor_take_requests(&monitor, a);
         uint8_t next = schedule_next(p, who->priority, requests);
@@ -540,8 +554,70 @@ static void force_timeout(unsigned i)
     apply_changes(f->device, before);
 }
 
+static void attach(struct caller *c, const struct root_client *rc)
+{
+    ds_attach(&states[c->device], c->client);
+    c->attached = true;
+    c->ends = rc->ends;
+    views_attached++;
+    uprintf("devstate: '%s' has a view of %s as client %u\n", rc->name,
+            devstate_config.devices[c->device].model.name, c->client + 1u);
+}
+
+static void say_ended(const struct root_client *rc, const char *what)
+{
+    if (rc->state == ROOT_CLIENT_EXITED)
+        uprintf("devstate: '%s' exited (status %ld): %s\n", rc->name, (long)rc->exit_status, what);
+    else if (rc->state == ROOT_CLIENT_RUNNING)
+        uprintf("devstate: '%s' was restarted: %s\n", rc->name, what);
+    else
+        uprintf("devstate: '%s' %s: %s\n", rc->name,
+                rc->state == ROOT_CLIENT_STOPPED ? "faulted and was left stopped" : "could not be built",
+                what);
+}
+
+/* The root task says some client component ended (CLIENT_ENDS): each
+ * client's state and ended runs, compared with what its view was attached
+ * in.  An ended client's view leaves as its own detach would (recorded as
+ * such, thread 0: devstate acts for it); a restarted one gets a fresh view
+ * (its idle values); the monitor's reader that ended is not waited for. */
+static void clients_ended(void)
+{
+    for (unsigned index = 0; index < caller_count; index++) {
+        struct root_client rc;
+        int e = root_request_client(DEVSTATE_CAP_SVC, index, &rc);
+        struct caller *c = &callers[index];
+        if (e || rc.badge != c->badge) { /* the manifest does not change: should not happen */
+            uprintf("devstate: the root task does not say how client %u is (%d)\n", index, e);
+            continue;
+        }
+        bool alive = root_client_alive(rc.state), renewed = rc.ends != c->ends;
+        if (c->badge == DEVSTATE_MONITOR_BADGE && !alive && reader_present) {
+            reader_present = false;
+            if (reader_waiting) /* its saved reply goes nowhere */
+                kumiki_cnode_delete(KUMIKI_PROGRAM_CAP_CNODE, REPLY_SLOT, 64);
+            reader_waiting = false;
+            say_ended(&rc, "the monitor has no reader any more");
+        }
+        if (c->device == NO_DEVICE)
+            continue;
+        actors[c->actor].ended = !alive;
+        actors[c->actor].priority = rc.priority; /* a restart resets it */
+        if (c->attached && (!alive || renewed)) {
+            say_ended(&rc, "its view leaves");
+            leave(c, 0);
+        }
+        if (renewed && alive && !c->attached)
+            attach(c, &rc);
+        c->ends = rc.ends;
+    }
+    check_stop(); /* after the restarted ones have their fresh views */
+}
+
 static void on_events(uint64_t word)
 {
+    if (word & (1ull << CLIENT_ENDS))
+        clients_ended();
     for (unsigned i = 0; i < devstate_config.schedule_count; i++)
         if (word & (1ull << (TIMER_SCHEDULE + i)))
             schedule_window(i);
@@ -591,7 +667,7 @@ static bool learn_clients(void)
             uprintf("devstate: cannot learn its clients from the root task (%d)\n", e ? e : -1);
             return false;
         }
-        if (rc.badge == DEVSTATE_MONITOR_BADGE)
+        if (rc.badge == DEVSTATE_MONITOR_BADGE && root_client_alive(rc.state))
             reader_present = true;
         unsigned number = rc.badge & 0xff;
         struct caller *c = &callers[caller_count++];
@@ -621,11 +697,13 @@ static bool learn_clients(void)
         }
         client_actor[number] = a;
         client_component[number] = rc.component;
-        ds_attach(&states[c->device], c->client);
-        c->attached = true;
-        views_attached++;
-        uprintf("devstate: '%s' has a view of %s as client %u\n", rc.name,
-                devstate_config.devices[c->device].model.name, number);
+        c->ends = rc.ends;
+        if (root_client_alive(rc.state))
+            attach(c, &rc);
+        else { /* ended before devstate started: it uses nothing */
+            actors[a].ended = true;
+            say_ended(&rc, "it gets no view");
+        }
     }
 }
 
@@ -648,6 +726,12 @@ static bool setup(const char *args)
     monitor_init(&monitor, ring, devstate_config.ring);
     if (kumiki_cap_type(REPLY_SLOT) != 0) {
         uprintf("devstate: slot %u is not free for the monitor reader's reply\n", (unsigned)REPLY_SLOT);
+        return false;
+    }
+    /* Watched before they are learnt: no end falls between the two. */
+    int e = root_request_watch_clients(DEVSTATE_CAP_SVC, EVENTS, CLIENT_ENDS);
+    if (e) {
+        uprintf("devstate: the root task will not say when clients end (%d): refusing to run\n", e);
         return false;
     }
     if (!learn_clients())
@@ -706,8 +790,10 @@ static void serve(void)
         if (e != KE_OK)
             continue; /* a caller that went away */
         if (m.label == KUMIKI_BOUND_NOTIFICATION_LABEL) {
-            on_events(m.badge);
+            on_events(m.badge); /* no caller waits for an answer */
             answer_reader();
+            if (stopping && (final_sent || !reader_present))
+                return;
             continue;
         }
         bool reader_was_waiting = reader_waiting;

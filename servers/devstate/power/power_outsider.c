@@ -3,7 +3,8 @@
  * no view.  Every device request is refused with NO_VIEW (and changes no
  * merge: the machine powers off without its vote), the monitor is not its
  * to read, and the root task will not let it change anyone's priority nor
- * tell it who devstate's clients are: it provides no endpoint. */
+ * tell it who devstate's clients are or when they end: it provides no
+ * endpoint. */
 #include "devstate_client.h"
 #include "power_outsider_caps.h"
 #include "root_requests.h"
@@ -48,6 +49,12 @@ int main(const char *args)
     struct root_client client;
     expect(root_request_client(POWER_OUTSIDER_CAP_POWER, 0, &client) == ROOT_REQUEST_NOT_PROVIDER,
            "and the list of devstate's clients");
+    expect(root_request_watch_clients(POWER_OUTSIDER_CAP_POWER, POWER_OUTSIDER_CAP_POWER, 40) ==
+               ROOT_REQUEST_NOT_PROVIDER,
+           "and being told when devstate's clients end");
+    expect(root_request_watch_clients(KUMIKI_PROGRAM_CAP_SUPERVISOR, POWER_OUTSIDER_CAP_POWER, 64) ==
+               ROOT_REQUEST_NOT_PROVIDER,
+           "(nor for the supervisor endpoint it only calls)");
     uprintf("power_outsider: no view, as it should be: %u failures\n", failures);
     return failures ? 1 : 0;
 }
