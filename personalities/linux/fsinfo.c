@@ -61,6 +61,14 @@ void fsinfo_set_cwd(struct lx_fsinfo *fs, const struct lx_path *p)
     path_put(&old);
 }
 
+void fsinfo_set_root(struct lx_fsinfo *fs, const struct lx_path *p)
+{
+    struct lx_path old = fs->root;
+    fs->root = *p;
+    path_get(&fs->root);
+    path_put(&old);
+}
+
 struct name_search {
     uint64_t ino;
     char name[LX_NAME_MAX + 1];
@@ -124,11 +132,14 @@ int vfs_dir_name(const struct lx_path *root, const struct lx_path *dir, char *ou
     struct lx_path cur = *dir;
     path_get(&cur);
     int err = cur.inode->nlink == 0 ? -LX_ENOENT : 0;
+    bool unreachable = false;
     while (err == 0 && !path_equal(&cur, root)) {
         struct lx_mount *m = cur.mnt;
         if (cur.inode == m->root) {
-            if (!m->parent)
-                break; /* outside the process root: Linux says "(unreachable)" */
+            if (!m->parent) {
+                unreachable = true; /* outside the process root (chroot) */
+                break;
+            }
             struct lx_path up = { m->parent, m->mountpoint };
             path_get(&up);
             path_put(&cur);
@@ -148,6 +159,16 @@ int vfs_dir_name(const struct lx_path *root, const struct lx_path *dir, char *ou
     path_put(&cur);
     if (err == 0 && start == LX_PATH_MAX)
         buf[--start] = '/';
+    /* As Linux's d_path: the name from the real root, marked. */
+    static const char mark[] = "(unreachable)";
+    if (err == 0 && unreachable) {
+        if (start < sizeof(mark) - 1) {
+            err = -LX_ENAMETOOLONG;
+        } else {
+            start -= sizeof(mark) - 1;
+            memcpy(buf + start, mark, sizeof(mark) - 1);
+        }
+    }
     size_t len = LX_PATH_MAX - start;
     if (err == 0 && len + 1 > size)
         err = -LX_ERANGE;

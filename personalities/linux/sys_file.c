@@ -583,6 +583,29 @@ static int64_t sys_ftruncate(struct lx_thread *t, const struct lx_syscall_regs *
     return ret;
 }
 
+/* fallocate(fd, mode, offset, len): checked in Linux's order, then
+ * EOPNOTSUPP: none of these file systems reserves blocks ahead (Linux's
+ * ext2 does not either; glibc's posix_fallocate then writes zeros). */
+static int64_t sys_fallocate(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    int64_t offset = (int64_t)r->rdx, len = (int64_t)r->r10;
+    if (offset < 0 || len <= 0)
+        return -LX_EINVAL;
+    struct lx_file *f = sys_file_get(t, arg_int(r->rdi));
+    if (!f)
+        return -LX_EBADF;
+    struct lx_inode *ino = file_inode(f);
+    int64_t ret = -LX_EOPNOTSUPP;
+    if (!(f->fmode & LX_FMODE_WRITE))
+        ret = -LX_EBADF;
+    else if ((ino->mode & LX_S_IFMT) == LX_S_IFIFO)
+        ret = -LX_ESPIPE;
+    else if (!inode_is_reg(ino) && !inode_is_dir(ino))
+        ret = -LX_ENODEV;
+    file_put(f);
+    return ret;
+}
+
 static int64_t sys_fchmod(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     struct lx_file *f = sys_file_get(t, arg_int(r->rdi));
@@ -649,6 +672,8 @@ const struct lx_syscall_def lx_syscalls_file[] = {
     LX_SYSCALL(79, getcwd, sys_getcwd),
     LX_SYSCALL(80, chdir, sys_chdir),
     LX_SYSCALL(81, fchdir, sys_fchdir),
+    LX_SYSCALL(161, chroot, sys_chroot),
+    LX_SYSCALL(285, fallocate, sys_fallocate),
     LX_SYSCALL(82, rename, sys_rename),
     LX_SYSCALL(83, mkdir, sys_mkdir),
     LX_SYSCALL(84, rmdir, sys_rmdir),

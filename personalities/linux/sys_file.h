@@ -43,6 +43,7 @@ int64_t sys_newfstatat(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_statx(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_getcwd(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_chdir(struct lx_thread *t, const struct lx_syscall_regs *r);
+int64_t sys_chroot(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_readlink(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_readlinkat(struct lx_thread *t, const struct lx_syscall_regs *r);
 int64_t sys_access(struct lx_thread *t, const struct lx_syscall_regs *r);

@@ -229,6 +229,28 @@ int64_t sys_chdir(struct lx_thread *t, const struct lx_syscall_regs *r)
     return ret;
 }
 
+/* chroot(path): the directory must be searchable (EACCES) before root is
+ * asked for (EPERM: CAP_SYS_CHROOT), in Linux's order; the working
+ * directory stays where it is, outside the new root if it was. */
+int64_t sys_chroot(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    struct path_call pc;
+    struct lx_path p;
+    int64_t ret = call_begin(t, LX_AT_FDCWD, r->rdi, 0, &pc);
+    if (ret == 0)
+        ret = vfs_lookup(&pc.at.c, pc.path, LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, &p);
+    if (ret == 0) {
+        ret = inode_permission(&pc.at.c.cred, p.inode, LX_X_OK);
+        if (ret == 0 && t->proc->euid != 0)
+            ret = -LX_EPERM;
+        if (ret == 0)
+            fsinfo_set_root(t->proc->fs, &p);
+        path_put(&p);
+    }
+    call_end(&pc);
+    return ret;
+}
+
 /* ---- readlink ----------------------------------------------------------------- */
 
 static int64_t readlink_at(struct lx_thread *t, int dirfd, uint64_t upath, uint64_t ubuf, int size)

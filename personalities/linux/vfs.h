@@ -338,6 +338,7 @@ void fsinfo_get(struct lx_fsinfo *fs);
 void fsinfo_put(struct lx_fsinfo *fs);
 /* Replaces fs->cwd by p (a reference is taken). */
 void fsinfo_set_cwd(struct lx_fsinfo *fs, const struct lx_path *p);
+void fsinfo_set_root(struct lx_fsinfo *fs, const struct lx_path *p); /* chroot: the cwd stays */
 /* getcwd(2): the absolute path of fs->cwd into buf; its length with the
  * NUL, or -LX_ERANGE, -LX_ENOENT (cwd removed). */
 int vfs_getcwd(const struct lx_fsinfo *fs, char *buf, size_t size);

@@ -1,7 +1,8 @@
 /* Files, part 2 (issue 8 item 5): names and directories — open/openat by path and their
  * errors (ENOENT, ENOTDIR, EISDIR, ELOOP, ENAMETOOLONG, EFAULT, EBADF), newfstatat (with
  * AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW), fstat, statx, getdents64, getcwd, chdir, readlink
- * (also of /proc/self/exe).  It makes its tree with mkdir, symlink and unlink, and sets
+ * (also of /proc/self/exe), chroot (in a child, as root; EPERM once root is given up) and
+ * fallocate's refusals.  It makes its tree with mkdir, symlink and unlink, and sets
  * umask(022) first so that modes do not depend on the caller's umask. */
 #include "conformance.h"
 #include <dirent.h>
@@ -263,6 +264,61 @@ static void test_readlink(void)
           "readlink /proc/self/exe names this program by an absolute path");
 }
 
+/* chroot in a child: the tree becomes "/", ".." stays inside, the working directory is not
+ * moved (it is outside the new root, so getcwd says "(unreachable)"), and a process that gave up
+ * root may not (EPERM after the search permission). */
+static void test_chroot(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (geteuid() != 0) {
+            say("chroot: not root, nothing to compare");
+            _exit(0);
+        }
+        check_errno(chroot("tree/a"), ENOTDIR, "chroot to a file");
+        check_errno(chroot("tree/missing"), ENOENT, "chroot to a missing directory");
+        char before[PATH_MAX];
+        check(getcwd(before, sizeof(before)) != NULL, "getcwd before chroot");
+        check(chroot("tree") == 0, "chroot tree");
+        char cwd[PATH_MAX];
+        long n = syscall(SYS_getcwd, cwd, sizeof(cwd));
+        say("getcwd after chroot starts with '%.13s'", n > 0 ? cwd : "");
+        check(n > 13 && (size_t)n == strlen(cwd) + 1 && strcmp(cwd + 13, before) == 0,
+              "the rest is the working directory's path from the real root");
+        char text[8] = { 0 };
+        int fd = open("/b", O_RDONLY);
+        check(fd >= 0 && read(fd, text, sizeof(text) - 1) == 3 && strcmp(text, "bee") == 0,
+              "/b is tree/b inside the new root");
+        close(fd);
+        check(chdir("/") == 0 && chdir("..") == 0 && open("b", O_RDONLY) >= 0,
+              "/.. is / inside the new root");
+        check(setuid(65534) == 0 && geteuid() == 65534, "give up root");
+        check_errno(chroot("sub"), EACCES, "chroot without search permission: EACCES first");
+        check_errno(chroot("/"), EPERM, "chroot without root: EPERM");
+        _exit(conformance_failures ? 1 : 0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the chroot child passed its checks");
+}
+
+/* fallocate's refusals, each before the next in Linux's order; on these file systems the call
+ * itself is EOPNOTSUPP, as on Linux's ext2, so only refusals are compared. */
+static void test_fallocate(void)
+{
+    int fd = open("tree/b", O_RDONLY);
+    check_errno(syscall(SYS_fallocate, fd, 0, -1L, 10L), EINVAL, "fallocate at a negative offset");
+    check_errno(syscall(SYS_fallocate, fd, 0, 0L, 0L), EINVAL, "fallocate of 0 bytes");
+    check_errno(syscall(SYS_fallocate, 999, 0, 0L, 10L), EBADF, "fallocate on a closed descriptor");
+    check_errno(syscall(SYS_fallocate, fd, 0, 0L, 10L), EBADF, "fallocate on a read-only descriptor");
+    close(fd);
+    int p[2];
+    check(pipe(p) == 0, "pipe");
+    check_errno(syscall(SYS_fallocate, p[1], 0, 0L, 10L), ESPIPE, "fallocate on a pipe");
+    close(p[0]);
+    close(p[1]);
+}
+
 static void test_unlink(void)
 {
     int fd = open("tree/c", O_RDWR);
@@ -285,6 +341,8 @@ int main(void)
     test_getdents();
     test_cwd();
     test_readlink();
+    test_chroot();
+    test_fallocate();
     test_unlink();
     return conformance_done();
 }
