@@ -222,7 +222,13 @@ struct lx_iovec {
 struct lx_rlimit {
     uint64_t cur, max;
 };
-enum { LX_RLIMIT_STACK = 3, LX_RLIMIT_CORE = 4, LX_RLIMIT_NOFILE = 7, LX_RLIM_NLIMITS = 16 };
+enum {
+    LX_RLIMIT_STACK = 3,
+    LX_RLIMIT_CORE = 4,
+    LX_RLIMIT_NOFILE = 7,
+    LX_RLIMIT_NICE = 13,
+    LX_RLIM_NLIMITS = 16
+};
 #define LX_RLIM_INFINITY (~0ull)
 
 /* rt_sigaction's struct (the kernel's, not libc's). */

@@ -272,6 +272,7 @@ struct lx_proc *proc_new(struct lx_proc *parent)
         p->egid = parent->egid;
         memcpy(p->exe, parent->exe, sizeof(p->exe));
         memcpy(p->rlimits, parent->rlimits, sizeof(p->rlimits));
+        p->nice = parent->nice;
         memcpy(p->comm, parent->comm, sizeof(p->comm));
         p->next_sibling = parent->children;
         parent->children = p;
@@ -282,6 +283,7 @@ struct lx_proc *proc_new(struct lx_proc *parent)
         p->rlimits[LX_RLIMIT_STACK].cur = LX_STACK_MAX;
         p->rlimits[LX_RLIMIT_CORE].cur = 0;
         p->rlimits[LX_RLIMIT_NOFILE] = (struct lx_rlimit){ 1024, 4096 }; /* Linux's defaults */
+        p->rlimits[LX_RLIMIT_NICE] = (struct lx_rlimit){ 0, 0 };         /* only root lowers nice values */
     }
     return p;
 }

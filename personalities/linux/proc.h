@@ -127,6 +127,7 @@ struct lx_proc {
     bool group_exiting;
     struct lx_waitq child_exit; /* wait4 waits here */
     uint32_t uid, gid, euid, egid;
+    int nice; /* -20..19 (nice.c): inherited, reported, not used for scheduling */
     struct lx_rlimit rlimits[LX_RLIM_NLIMITS]; /* reported; RLIMIT_NOFILE is enforced by the fd table */
     char exe[256];                             /* /proc/self/exe */
     char comm[16];

@@ -364,10 +364,10 @@ int proc_show_stat(struct proc_text *t, struct lx_proc *p)
     }
     int ppid = p->parent ? p->parent->pid : 0;
     uint64_t start_ticks = p->start_ns / (1000000000u / CLOCK_TICKS);
-    proc_text_printf(t, "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 %u 0 %lu %lu %lu ", p->pid,
-                     comm_of(p, comm), state, ppid, p->pgid, p->sid, state == 'Z' ? 1u : live_threads(p),
-                     (unsigned long)start_ticks, (unsigned long)vm_size(p),
-                     (unsigned long)(mm ? mm->pages_present : 0));
+    proc_text_printf(t, "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 %d %d %u 0 %lu %lu %lu ", p->pid,
+                     comm_of(p, comm), state, ppid, p->pgid, p->sid, 20 + p->nice, p->nice,
+                     state == 'Z' ? 1u : live_threads(p), (unsigned long)start_ticks,
+                     (unsigned long)vm_size(p), (unsigned long)(mm ? mm->pages_present : 0));
     /* rsslim startcode endcode startstack kstkesp kstkeip */
     proc_text_printf(t, "18446744073709551615 0 0 0 0 0 ");
     /* signal blocked sigignore sigcatch (decimal, as Linux prints them) */

@@ -33,6 +33,7 @@ void syscall_init(void)
     add(lx_syscalls_misc);
     add(lx_syscalls_power);
     add(lx_syscalls_klog);
+    add(lx_syscalls_nice);
     add(lx_syscalls_futex);
 }
 

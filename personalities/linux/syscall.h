@@ -32,6 +32,7 @@ extern const struct lx_syscall_def lx_syscalls_misc[];   /* sys_misc.c: uname, g
 extern const struct lx_syscall_def lx_syscalls_futex[];  /* futex.c */
 extern const struct lx_syscall_def lx_syscalls_power[];  /* power.c: reboot */
 extern const struct lx_syscall_def lx_syscalls_klog[];   /* klog.c: syslog */
+extern const struct lx_syscall_def lx_syscalls_nice[];   /* nice.c: getpriority, setpriority */
 
 enum { LX_SYSCALL_MAX = 512 };
 

@@ -1,6 +1,6 @@
 /* Processes (issue 8 item 3): fork, wait4 and exit statuses, execve (of /proc/self/exe as
  * busybox does, with what survives an exec), process ids, process groups and sessions as a
- * shell's job control uses them, and the error cases.
+ * shell's job control uses them, nice values (getpriority, setpriority), and the error cases.
  *
  * `process exec-child ...` is the re-executed image (see test_execve). */
 #include "conformance.h"
@@ -237,6 +237,51 @@ static void test_groups(void)
     check(kill(getpid(), 0) == 0, "kill(self, 0) checks existence");
 }
 
+/* Nice values, in a child (relative to the nice it starts with, which the host may have raised):
+ * set and read back through the raw calls (20 - nice), inherited by fork; without root, raising
+ * the nice value is allowed, lowering it is EACCES (RLIMIT_NICE 0), another user's process EPERM. */
+static void test_nice(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        long start = 20 - syscall(SYS_getpriority, PRIO_PROCESS, 0);
+        if (start > 15)
+            _exit(0); /* too nice already to move up and down; nothing to compare */
+        check(syscall(SYS_setpriority, PRIO_PROCESS, 0, start + 2) == 0, "setpriority +2");
+        check(20 - syscall(SYS_getpriority, PRIO_PROCESS, getpid()) == start + 2,
+              "getpriority reads it back");
+        check(20 - syscall(SYS_getpriority, PRIO_PGRP, 0) >= start, "getpriority of the group");
+        pid_t child = fork();
+        if (child == 0)
+            _exit(20 - syscall(SYS_getpriority, PRIO_PROCESS, 0) == start + 2 ? 0 : 1);
+        int status = 0;
+        waitpid(child, &status, 0);
+        check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "fork inherits the nice value");
+        check(syscall(SYS_setpriority, PRIO_PROCESS, 0, 100L) == 0 &&
+                  20 - syscall(SYS_getpriority, PRIO_PROCESS, 0) == 19,
+              "a nice value past 19 is taken as 19");
+        check_errno(syscall(SYS_getpriority, 7, 0), EINVAL, "getpriority of an unknown kind");
+        check_errno(syscall(SYS_getpriority, PRIO_PROCESS, INT_MAX), ESRCH,
+                    "getpriority of a missing process");
+        check_errno(syscall(SYS_setpriority, PRIO_PROCESS, INT_MAX, 0), ESRCH,
+                    "setpriority of a missing process");
+        struct rlimit none = { 0, 0 };
+        if (geteuid() == 0) {
+            check(setpriority(PRIO_PROCESS, 0, start) == 0, "root lowers it again");
+            check(setrlimit(RLIMIT_NICE, &none) == 0 && setuid(65534) == 0, "give up root");
+        } else {
+            check(setpriority(PRIO_PROCESS, 0, start) == -1, "not root: no lowering");
+            check(setrlimit(RLIMIT_NICE, &none) == 0, "RLIMIT_NICE 0");
+        }
+        check_errno(setpriority(PRIO_PROCESS, 0, 0 - 5), EACCES, "without root, lowering it is EACCES");
+        check_errno(setpriority(PRIO_PROCESS, 1, 19), EPERM, "without root, another user's process is EPERM");
+        _exit(conformance_failures ? 1 : 0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the nice child passed its checks");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "exec-child") == 0)
@@ -247,5 +292,6 @@ int main(int argc, char **argv)
     test_execve();
     test_execve_errors();
     test_groups();
+    test_nice();
     return conformance_done();
 }
