@@ -13,7 +13,16 @@
  * the merge must keep the motor running.  The monitor's lines show whether
  * it did (tests/devstate/motor_check.py); here each client checks its data
  * (the images hold pattern() below), that the DOR it reads back shows its
- * own view of the motors, and that a write is refused. */
+ * own view of the motors, and that a write is refused.
+ *
+ * With "abandon" (the motor_exit scenario, devstate_motor_exit.kdep) it
+ * is an OS that ends with its motors on in its view, never switching them
+ * off nor detaching: client 1 switches motor A on, reads, and exits half a
+ * second later; client 2 switches A on, reads, reads A again after client
+ * 1 has gone (A must still run, for client 2's view), switches B on, reads,
+ * and faults (each run: its deployment restarts it twice).  Devstate must
+ * let each ended client's view leave, so that the motors stop after the
+ * last one (tests/devstate/motor_exit_check.py). */
 #include "devstate_client.h"
 #include "motor_client_caps.h"
 #include "timer_client.h"
@@ -150,6 +159,26 @@ static void session(unsigned drive, uint64_t until, unsigned chunks)
     off_armed[drive] = true;
 }
 
+enum { ABANDON_EXIT_AFTER_MS = 500, ABANDON_READ_AGAIN_MS = 1500 };
+
+static int abandon(void)
+{
+    motor(0, true);
+    read_chunk(0);
+    if (client == 1) {
+        sleep_until(now() + ABANDON_EXIT_AFTER_MS * MS);
+        uprintf("motor_client 1: exiting with motor A on in its view (%u failures)\n", failures);
+        return failures ? 1 : 0;
+    }
+    sleep_until(now() + ABANDON_READ_AGAIN_MS * MS); /* client 1 has ended meanwhile */
+    read_chunk(0);
+    motor(1, true);
+    read_chunk(1);
+    uprintf("motor_client 2: faulting with motors A and B on in its view (%u failures)\n", failures);
+    *(volatile uint64_t *)0 = failures; /* a page fault: the end of this run */
+    return 1;
+}
+
 int main(const char *args)
 {
     client = has_argument(args, "client=2") ? 2 : 1;
@@ -163,6 +192,8 @@ int main(const char *args)
     expect(!e && outcome == DEVSTATE_OUTCOME_REFUSED, "a write to the shared medium is refused");
     e = devstate_transfer(MOTOR_CLIENT_CAP_FLOPPY, client, OP_READ, 0, 0, 33, &outcome);
     expect(e == DEVSTATE_ERROR_BAD_SIZE, "a transfer larger than the shared buffer is refused");
+    if (has_argument(args, "abandon"))
+        return abandon();
     uint64_t start = now();
     for (unsigned r = 0; r < ROUNDS; r++) {
         unsigned drive = r % 2, leader = r == 0 || r == 3 ? 1 : 2;
