@@ -91,6 +91,12 @@ static uint32_t lent_count;
 static bool reader_present, reader_waiting, final_sent;
 static bool stoppable, stopping;
 static bool force_armed[DEVSTATE_MAX_FORCES];
+/* A force timeout whose asking view has left (detached, or its client
+ * ended): the request outlives its asker (an OS that asks for power-off
+ * and halts still wants it), so the timeout stays armed for force_asked
+ * while views are left to force. */
+static bool force_orphaned[DEVSTATE_MAX_FORCES];
+static uint64_t force_asked[DEVSTATE_MAX_FORCES];
 
 /* ---- the monitor ------------------------------------------------------ */
 
@@ -211,21 +217,50 @@ static enum devstate_outcome unapplied_outcome(unsigned device, unsigned client,
     return DEVSTATE_OUTCOME_VIRTUAL;
 }
 
+/* Whether an orphaned request still waits: some view is left to force,
+ * and the field is not already what was asked. */
+static bool orphan_waits(unsigned i)
+{
+    const struct devstate_force *f = &devstate_config.forces[i];
+    const struct ds_state *s = &states[f->device];
+    bool any = false;
+    for (unsigned c = 0; c < DS_MAX_CLIENTS; c++)
+        any = any || s->attached[c];
+    return force_orphaned[i] && any && s->hardware[f->field] != force_asked[i];
+}
+
 /* Force timeouts follow the fields they watch: armed when a view first
- * asks, cancelled when the views agree. */
+ * asks, cancelled when the views agree, or when no request stands any
+ * more (withdrawn; an orphaned one stands until every view has gone). */
 static void watch_forces(void)
 {
     for (unsigned i = 0; i < devstate_config.force_count; i++) {
         const struct devstate_force *f = &devstate_config.forces[i];
         uint64_t asked;
         bool waiting = ds_waiting(&states[f->device], f->field, &asked);
-        if (waiting && !force_armed[i])
+        if (waiting && !force_armed[i]) {
             force_armed[i] =
                 !timer_oneshot(DEVSTATE_CAP_CLOCK, (uint8_t)(TIMER_FORCE + i), (uint64_t)f->after_ms * MS);
-        else if (!waiting && force_armed[i]) {
+            force_asked[i] = asked;
+        } else if (!waiting && force_armed[i] && !orphan_waits(i)) {
             timer_cancel(DEVSTATE_CAP_CLOCK, (uint8_t)(TIMER_FORCE + i));
             force_armed[i] = false;
         }
+        if (!force_armed[i])
+            force_orphaned[i] = false;
+    }
+}
+
+/* Before a client's view of a device leaves: an armed force timeout it
+ * asked for is kept for its request (watch_forces). */
+static void orphan_forces(unsigned device, unsigned client)
+{
+    for (unsigned i = 0; i < devstate_config.force_count; i++) {
+        const struct devstate_force *f = &devstate_config.forces[i];
+        uint64_t v = states[device].views[client][f->field];
+        if (f->device == device && force_armed[i] && v != states[device].device->fields[f->field].idle &&
+            v == force_asked[i])
+            force_orphaned[i] = true;
     }
 }
 
@@ -396,6 +431,7 @@ static void check_stop(void)
 static void leave(struct caller *c, uint32_t thread)
 {
     unsigned device = (unsigned)c->device;
+    orphan_forces(device, c->client);
     uint64_t before[DS_MAX_FIELDS];
     memcpy(before, states[device].hardware, sizeof(before));
     ds_detach(&states[device], c->client);
@@ -534,8 +570,13 @@ static void force_timeout(unsigned i)
     const struct devstate_device *d = &devstate_config.devices[f->device];
     force_armed[i] = false;
     uint64_t asked, before[DS_MAX_FIELDS];
-    if (!ds_waiting(s, f->field, &asked))
-        return;
+    bool orphan = orphan_waits(i);
+    force_orphaned[i] = false;
+    if (!ds_waiting(s, f->field, &asked)) {
+        if (!orphan)
+            return;
+        asked = force_asked[i]; /* its asker has ended: the views left get it */
+    }
     uprintf("devstate: %s.%s: no agreement after %u ms: forced to %lu (declared policy)\n", d->model.name,
             d->model.fields[f->field].name, f->after_ms, (unsigned long)asked);
     memcpy(before, s->hardware, sizeof(before));
