@@ -22,8 +22,9 @@
  * client: a monitor reader that waits has its reply saved (CNODE
  * SAVE_CALLER) and answered after a later request adds records.
  *
- * Arguments: "stoppable" — when every view has detached (and the reader has
- * had the last records), stop the drivers and the timer and exit (tests). */
+ * Arguments: "stoppable" — when every view has detached or left (and the
+ * reader has had the last records), stop the drivers and the timer and exit
+ * (tests). */
 #include "devstate_caps.h"
 #include "devstate_config.h"
 #include "devstate_server.h"
