@@ -18,9 +18,10 @@
  * timeouts (bits below TIMER_IDS), the root task signals CLIENT_ENDS when a
  * client component ends (ROOT_REQUEST_WATCH_CLIENTS).  A client that has
  * ended no longer uses anything: its views leave, exactly as if it had
- * detached them (a restarted client gets fresh ones).  Nothing it does for one request waits for another
- * client: a monitor reader that waits has its reply saved (CNODE
- * SAVE_CALLER) and answered after a later request adds records.
+ * detached them (a restarted client gets fresh ones).  Nothing it does for
+ * one request waits for another client: a monitor reader that waits has
+ * its reply saved (CNODE SAVE_CALLER) and answered after a later request
+ * adds records.
  *
  * Arguments: "stoppable" — when every view has detached or left (and the
  * reader has had the last records), stop the drivers and the timer and exit
@@ -576,7 +577,7 @@ static void force_timeout(unsigned i)
     if (!ds_waiting(s, f->field, &asked)) {
         if (!orphan)
             return;
-        asked = force_asked[i]; /* its asker has ended: the views left get it */
+        asked = force_asked[i]; /* its asker has left: the views that remain get it */
     }
     uprintf("devstate: %s.%s: no agreement after %u ms: forced to %lu (declared policy)\n", d->model.name,
             d->model.fields[f->field].name, f->after_ms, (unsigned long)asked);
