@@ -324,7 +324,18 @@ struct lx_thread *thread_new(struct lx_proc *p)
     return t;
 }
 
-int thread_start(struct lx_thread *t, struct lx_mm *mm, const struct lx_cpu *cpu)
+/* The FPU image of `like` into tcb (before it first runs). */
+static uint64_t copy_fpu(kumiki_cptr_t tcb, const struct lx_thread *like)
+{
+    if (!like)
+        return 0; /* execve: a fresh state, as Linux's */
+    uint64_t words[KUMIKI_FPU_STATE_WORDS];
+    uint64_t e = kumiki_tcb_read_fpu(like->tcb, words);
+    return e ? e : kumiki_tcb_write_fpu(tcb, words);
+}
+
+int thread_start_like(struct lx_thread *t, struct lx_mm *mm, const struct lx_cpu *cpu,
+                      const struct lx_thread *like)
 {
     kumiki_cptr_t tcb = mm_new_object(mm, KUMIKI_OBJ_TCB, 0);
     if (!tcb)
@@ -333,13 +344,18 @@ int thread_start(struct lx_thread *t, struct lx_mm *mm, const struct lx_cpu *cpu
     memcpy(name, t->proc->comm, sizeof(name) <= sizeof(t->proc->comm) ? sizeof(name) : sizeof(t->proc->comm));
     if (kumiki_tcb_set_space(tcb, t->fault_ep, mm->cnode, 0, mm->vspace) ||
         kumiki_tcb_set_foreign_abi(tcb, 1) || kumiki_tcb_set_name(tcb, name[0], name[1]) ||
-        write_cpu(tcb, cpu, true)) {
+        copy_fpu(tcb, like) || write_cpu(tcb, cpu, true)) {
         mm_delete_object(mm, tcb);
         return -LX_ENOMEM;
     }
     t->tcb = tcb;
     t->state = LX_THREAD_RUNNING;
     return 0;
+}
+
+int thread_start(struct lx_thread *t, struct lx_mm *mm, const struct lx_cpu *cpu)
+{
+    return thread_start_like(t, mm, cpu, NULL);
 }
 
 /* ---- ending ----------------------------------------------------------------- */

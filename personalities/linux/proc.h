@@ -190,6 +190,11 @@ uint64_t proc_created_count(void);                /* processes made since boot (
 struct lx_thread *thread_new(struct lx_proc *p);  /* a tid, a badge; no TCB yet */
 /* Makes the thread's TCB in mm and starts it at cpu. */
 int thread_start(struct lx_thread *t, struct lx_mm *mm, const struct lx_cpu *cpu);
+/* The same for clone and fork: the new thread also starts with the x87/SSE
+ * registers of `like` (a thread blocked in its system call), as Linux
+ * copies them (control words, rounding mode and all). */
+int thread_start_like(struct lx_thread *t, struct lx_mm *mm, const struct lx_cpu *cpu,
+                      const struct lx_thread *like);
 /* Ends every thread and the process: wait_status as wait4 reports it
  * (exit code << 8, or the signal number). */
 void proc_exit_group(struct lx_proc *p, int wait_status);

@@ -200,7 +200,7 @@ static int64_t do_clone(struct lx_thread *t, uint64_t flags, uint64_t newsp, uin
             thread_exit(c, 0);
             return -LX_EFAULT;
         }
-        if ((e = thread_start(c, p->mm, &cpu))) {
+        if ((e = thread_start_like(c, p->mm, &cpu, t))) {
             thread_exit(c, 0);
             return e;
         }
@@ -242,7 +242,7 @@ static int64_t do_clone(struct lx_thread *t, uint64_t flags, uint64_t newsp, uin
     /* CHILD_SETTID writes into the child's memory (a copy-on-write copy). */
     if (((flags & LX_CLONE_PARENT_SETTID) && mm_copy_out(p->mm, parent_tid, &pid, 4)) ||
         ((flags & LX_CLONE_CHILD_SETTID) && mm_copy_out(c->mm, child_tid, &pid, 4)) ||
-        (e = thread_start(ct, c->mm, &cpu))) {
+        (e = thread_start_like(ct, c->mm, &cpu, t))) {
         proc_exit_group(c, 0);
         return -LX_EFAULT;
     }

@@ -5,6 +5,7 @@
  * `process exec-child ...` is the re-executed image (see test_execve). */
 #include "conformance.h"
 #include <fcntl.h>
+#include <fenv.h>
 #include <limits.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -237,6 +238,20 @@ static void test_groups(void)
     check(kill(getpid(), 0) == 0, "kill(self, 0) checks existence");
 }
 
+/* A child of fork starts with its parent's x87/SSE control state (here the rounding mode, in FCW
+ * and MXCSR), as Linux copies the FPU registers. */
+static void test_fork_fpu(void)
+{
+    check(fesetround(FE_DOWNWARD) == 0, "fesetround(FE_DOWNWARD)");
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(fegetround() == FE_DOWNWARD ? 0 : 1);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child of fork rounds down too");
+    fesetround(FE_TONEAREST);
+}
+
 /* Nice values, in a child (relative to the nice it starts with, which the host may have raised):
  * set and read back through the raw calls (20 - nice), inherited by fork; without root, raising
  * the nice value is allowed, lowering it is EACCES (RLIMIT_NICE 0), another user's process EPERM. */
@@ -293,5 +308,6 @@ int main(int argc, char **argv)
     test_execve_errors();
     test_groups();
     test_nice();
+    test_fork_fpu();
     return conformance_done();
 }
