@@ -52,7 +52,12 @@ void jobctl_proc_ended(const struct lx_proc *p, const int *child_pgids, unsigned
 {
     if (p->pid == p->sid)
         tty_session_ended(p->sid);
-    hang_up_if_orphaned(p->pgid);
+    /* Its own group is orphaned by this end only if p was what tied it to
+     * the session (Linux's kill_orphaned_pgrp): a group orphaned already
+     * is not hung up again. */
+    const struct lx_proc *parent = p->parent;
+    if (parent && parent->pgid != p->pgid && parent->sid == p->sid)
+        hang_up_if_orphaned(p->pgid);
     for (unsigned i = 0; i < child_count; i++)
         hang_up_if_orphaned(child_pgids[i]);
 }

@@ -517,13 +517,15 @@ static int mount_root_disk(void)
 
 int main(const char *cmdline)
 {
-    (void)cmdline;
     lx.timer = LINUX_CAP_CLOCK;
     lx.serial = LINUX_CAP_CONSOLE;
     lx.hostlink = LINUX_CAP_HOSTLINK;
     lx.power = LINUX_CAP_POWER;
     lx.rtc = LINUX_CAP_WALLCLOCK;
-    lx.halt_when_init_exits = true;
+    /* Alone on the machine (kumiki-run, ./kumiki run), the end of init or a
+     * halt ends the machine's run; with the argument "shared" (another OS
+     * runs beside it) the personality stops alone. */
+    lx.halt_when_init_exits = !has_argument(cmdline, "shared");
     lx_slots_init(FIRST_FREE_SLOT, (kumiki_cptr_t)1 << CSPACE_RADIX);
     kobj_init(LINUX_CAP_POOL);
     if (mm_init(LINUX_CAP_POOL, CHUNK_BITS, CHUNK_COUNT)) {
@@ -580,6 +582,8 @@ int main(const char *cmdline)
             uint64_t ignored;
             kumiki_raw_syscall(SYS_DEBUG_HALT, 0x10, 0, &ignored);
         }
+        if (init_done && !lx.halt_when_init_exits)
+            return halt_now(); /* the other systems run on */
         if (halted)
             return halt_now();
         run_retries();

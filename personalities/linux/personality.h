@@ -14,7 +14,7 @@ struct lx_personality {
     kumiki_cptr_t hostlink;     /* I/O port 0xe9 for kumiki-run's frames (0: none) */
     kumiki_cptr_t power;        /* the device-state server's view of ACPI power (0: none) */
     kumiki_cptr_t rtc;          /* the CMOS clock's driver: the date at boot (0: none) */
-    bool halt_when_init_exits;  /* kumiki-run: end the QEMU run with init */
+    bool halt_when_init_exits;  /* alone on the machine: init's end or a halt ends the run */
 };
 
 extern struct lx_personality lx;

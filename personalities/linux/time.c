@@ -15,9 +15,12 @@ enum { TIMEOUT_ID = 0 };
 /* ns = (tsc - tsc_base) * ns_per_tsc_q32 >> 32. */
 static uint64_t tsc_base, ns_per_tsc_q32 = 1ull << 32;
 /* Wall-clock time minus monotonic time: from the RTC at boot (2024-01-01
- * without one), moved by clock_settime and settimeofday.  Signed: a time
- * set earlier than the time since boot makes it negative. */
+ * without one), moved by clock_settime and settimeofday.  Invariant: at
+ * least 0 (no wall clock before the machine started) and small enough that
+ * adding 30 years of uptime cannot overflow. */
 static int64_t realtime_base_ns = 1704067200ll * 1000000000ll;
+/* Linux's TIME_SETTOD_SEC_MAX: KTIME_SEC_MAX less 30 years of uptime. */
+#define SETTOD_SEC_MAX (9223372036ll - 30ll * 365 * 86400)
 static uint64_t armed_deadline;
 
 uint64_t lx_now_ns(void)
@@ -41,11 +44,13 @@ static void realtime_from_rtc(void)
     if (!lx.rtc)
         return;
     int e = rtc_get_time(lx.rtc, &year, &month, &day, &hour, &minute, &second);
-    if (e || !civil_to_unix(year, month, day, hour, minute, second, &seconds)) {
+    if (e || !civil_to_unix(year, month, day, hour, minute, second, &seconds) ||
+        seconds >= (uint64_t)SETTOD_SEC_MAX) {
         lx_log("the RTC gives no usable date (error %d): the clock starts at 2024-01-01", e);
         return;
     }
-    realtime_base_ns = (int64_t)(seconds * 1000000000ull) - (int64_t)lx_now_ns();
+    uint64_t ns = seconds * 1000000000ull, now = lx_now_ns();
+    realtime_base_ns = ns > now ? (int64_t)(ns - now) : 0;
 }
 
 static uint64_t driver_now(void)
@@ -206,24 +211,31 @@ static int read_timespec(struct lx_thread *t, uint64_t u, uint64_t *ns)
 
 /* clock_settime(CLOCK_REALTIME, ts) and settimeofday(tv, tz): root sets the
  * wall clock (the personality's, not the CMOS clock: as on Linux, that is
- * hwclock's business).  Other clocks cannot be set (EINVAL). */
-static int set_realtime(struct lx_thread *t, uint64_t ns)
+ * hwclock's business).  As Linux's timespec64_valid_settod and
+ * do_settimeofday64: seconds below SETTOD_SEC_MAX, and not before the
+ * machine started (EINVAL). */
+
+static int set_realtime(struct lx_thread *t, int64_t sec, int64_t nsec)
 {
+    if (sec < 0 || sec >= SETTOD_SEC_MAX || nsec < 0 || nsec >= 1000000000)
+        return -LX_EINVAL;
     if (t->proc->euid != 0)
         return -LX_EPERM;
-    realtime_base_ns = (int64_t)ns - (int64_t)lx_now_ns();
+    uint64_t ns = (uint64_t)sec * 1000000000ull + (uint64_t)nsec, now = lx_now_ns();
+    if (ns < now)
+        return -LX_EINVAL;
+    realtime_base_ns = (int64_t)(ns - now);
     return 0;
 }
 
 static int64_t sys_clock_settime(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
-    uint64_t ns;
-    int e = read_timespec(t, r->rsi, &ns);
-    if (e)
-        return e;
     if (arg_int(r->rdi) != CLOCK_REALTIME)
-        return -LX_EINVAL;
-    return set_realtime(t, ns);
+        return -LX_EINVAL; /* the clock first, as Linux: monotonic clocks cannot be set */
+    struct lx_timespec ts;
+    if (mm_copy_in(t->proc->mm, &ts, r->rsi, sizeof(ts)))
+        return -LX_EFAULT;
+    return set_realtime(t, ts.tv_sec, ts.tv_nsec);
 }
 
 static int64_t sys_settimeofday(struct lx_thread *t, const struct lx_syscall_regs *r)
@@ -238,9 +250,9 @@ static int64_t sys_settimeofday(struct lx_thread *t, const struct lx_syscall_reg
     int64_t tv[2];
     if (mm_copy_in(t->proc->mm, tv, r->rdi, sizeof(tv)))
         return -LX_EFAULT;
-    if (tv[0] < 0 || tv[1] < 0 || tv[1] >= 1000000 || (uint64_t)tv[0] > (UINT64_MAX / 2) / 1000000000ull)
+    if (tv[1] < 0 || tv[1] >= 1000000)
         return -LX_EINVAL;
-    return set_realtime(t, (uint64_t)tv[0] * 1000000000ull + (uint64_t)tv[1] * 1000ull);
+    return set_realtime(t, tv[0], tv[1] * 1000);
 }
 
 static int64_t sys_nanosleep(struct lx_thread *t, const struct lx_syscall_regs *r)

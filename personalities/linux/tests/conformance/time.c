@@ -97,6 +97,23 @@ static void test_errors(void)
         errno_name(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &bad_ns, NULL)));
     check_errno(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, BAD_POINTER, NULL), EFAULT,
                 "clock_nanosleep of a bad pointer");
+    /* Setting the clock: only refusals (the host runs this too, maybe as root), each refused
+     * before any permission check, as Linux's clock_settime and settimeofday do. */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct timespec too_late = { 9223372036L, 0 };
+    check_errno(syscall(SYS_clock_settime, CLOCK_MONOTONIC, &now), EINVAL,
+                "clock_settime of CLOCK_MONOTONIC");
+    check_errno(syscall(SYS_clock_settime, 999, &now), EINVAL, "clock_settime of clock 999");
+    check_errno(syscall(SYS_clock_settime, CLOCK_MONOTONIC, BAD_POINTER), EINVAL,
+                "clock_settime of CLOCK_MONOTONIC from a bad pointer: the clock first");
+    check_errno(syscall(SYS_clock_settime, CLOCK_REALTIME, &bad_ns), EINVAL,
+                "clock_settime with tv_nsec of 1e9");
+    check_errno(syscall(SYS_clock_settime, CLOCK_REALTIME, &negative), EINVAL, "clock_settime to -1 s");
+    check_errno(syscall(SYS_clock_settime, CLOCK_REALTIME, &too_late), EINVAL,
+                "clock_settime past Linux's last settable second");
+    long bad_usec[2] = { (long)now.tv_sec, 2000000 };
+    check_errno(syscall(SYS_settimeofday, bad_usec, NULL), EINVAL, "settimeofday with tv_usec of 2e6");
 }
 
 int main(void)
