@@ -114,12 +114,29 @@ static int prepend(char *buf, size_t *start, const char *name, size_t len)
     return 0;
 }
 
+/* getcwd alone marks a directory outside the root: Linux's getcwd puts
+ * "(unreachable)" before its name; d_path (/proc links, fd names) does not. */
 int vfs_getcwd(const struct lx_fsinfo *fs, char *out, size_t size)
 {
-    return vfs_dir_name(&fs->root, &fs->cwd, out, size);
+    bool unreachable = false;
+    static const char mark[] = "(unreachable)";
+    int n = vfs_dir_name_reach(&fs->root, &fs->cwd, out, size, &unreachable);
+    if (n <= 0 || !unreachable)
+        return n;
+    if ((size_t)n + sizeof(mark) - 1 > size)
+        return -LX_ERANGE;
+    memmove(out + sizeof(mark) - 1, out, (size_t)n);
+    memcpy(out, mark, sizeof(mark) - 1);
+    return n + (int)sizeof(mark) - 1;
 }
 
 int vfs_dir_name(const struct lx_path *root, const struct lx_path *dir, char *out, size_t size)
+{
+    return vfs_dir_name_reach(root, dir, out, size, NULL);
+}
+
+int vfs_dir_name_reach(const struct lx_path *root, const struct lx_path *dir, char *out, size_t size,
+                       bool *unreachable_out)
 {
     char *buf = lx_malloc(LX_PATH_MAX);
     struct name_search *s = lx_malloc(sizeof(*s));
@@ -159,16 +176,8 @@ int vfs_dir_name(const struct lx_path *root, const struct lx_path *dir, char *ou
     path_put(&cur);
     if (err == 0 && start == LX_PATH_MAX)
         buf[--start] = '/';
-    /* As Linux's d_path: the name from the real root, marked. */
-    static const char mark[] = "(unreachable)";
-    if (err == 0 && unreachable) {
-        if (start < sizeof(mark) - 1) {
-            err = -LX_ENAMETOOLONG;
-        } else {
-            start -= sizeof(mark) - 1;
-            memcpy(buf + start, mark, sizeof(mark) - 1);
-        }
-    }
+    if (unreachable_out)
+        *unreachable_out = unreachable;
     size_t len = LX_PATH_MAX - start;
     if (err == 0 && len + 1 > size)
         err = -LX_ERANGE;

@@ -469,8 +469,9 @@ int proc_show_mounts(struct proc_text *t, struct lx_proc *p)
     for (i = 0; i < count; i++) {
         struct lx_mount *m = order[i];
         struct lx_path root = { m, m->root };
-        if (vfs_dir_name(&p->fs->root, &root, name, LX_PATH_MAX) <= 0)
-            continue; /* its mount point was removed */
+        bool unreachable = false;
+        if (vfs_dir_name_reach(&p->fs->root, &root, name, LX_PATH_MAX, &unreachable) <= 0 || unreachable)
+            continue; /* its mount point was removed, or is outside the reader's root (as Linux) */
         put_escaped(t, m->source);
         proc_text_put(t, " ", 1);
         put_escaped(t, name);

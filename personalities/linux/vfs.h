@@ -348,3 +348,7 @@ int vfs_getcwd(const struct lx_fsinfo *fs, char *buf, size_t size);
  * -LX_ENOENT (removed).  A directory outside root is named from the top
  * of its mount tree. */
 int vfs_dir_name(const struct lx_path *root, const struct lx_path *dir, char *buf, size_t size);
+/* The same, saying whether dir is outside root (chroot): the name is then
+ * the one from the top of its mount tree. */
+int vfs_dir_name_reach(const struct lx_path *root, const struct lx_path *dir, char *buf, size_t size,
+                       bool *unreachable);

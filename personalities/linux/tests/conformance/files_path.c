@@ -279,7 +279,14 @@ static void test_chroot(void)
         check_errno(chroot("tree/missing"), ENOENT, "chroot to a missing directory");
         char before[PATH_MAX];
         check(getcwd(before, sizeof(before)) != NULL, "getcwd before chroot");
+        int proc_self = open("/proc/self", O_RDONLY | O_DIRECTORY);
         check(chroot("tree") == 0, "chroot tree");
+        char link[PATH_MAX];
+        ssize_t ln = readlinkat(proc_self, "cwd", link, sizeof(link) - 1);
+        link[ln > 0 ? ln : 0] = 0;
+        check(ln > 0 && strcmp(link, before) == 0,
+              "/proc/self/cwd names it from the real root, unmarked (d_path, not getcwd)");
+        close(proc_self);
         char cwd[PATH_MAX];
         long n = syscall(SYS_getcwd, cwd, sizeof(cwd));
         say("getcwd after chroot starts with '%.13s'", n > 0 ? cwd : "");
