@@ -96,11 +96,11 @@ static int64_t read_shown(struct lx_thread *t, uint64_t ubuf, size_t len)
 static int64_t sys_syslog(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int type = arg_int(r->rdi), len = arg_int(r->rdx);
-    if (type == SYSLOG_CLOSE || type == SYSLOG_OPEN)
-        return 0;
     if (t->proc->euid != 0)
-        return -LX_EPERM;
+        return -LX_EPERM; /* every action, as Linux's check_syslog_permissions with dmesg_restrict */
     switch (type) {
+    case SYSLOG_CLOSE:
+    case SYSLOG_OPEN: return 0;
     case SYSLOG_READ:
     case SYSLOG_READ_ALL:
     case SYSLOG_READ_CLEAR: {

@@ -11,12 +11,17 @@
 
 enum { PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2, NICE_MIN = -20, NICE_MAX = 19 };
 
+/* PRIO_PROCESS names a process by any of its thread ids (Linux keeps a
+ * nice value per thread; here one per process, which its threads share). */
 static bool matches(const struct lx_proc *q, int which, int who)
 {
     if (q->state != LX_PROC_ALIVE)
         return false;
     switch (which) {
-    case PRIO_PROCESS: return q->pid == who;
+    case PRIO_PROCESS: {
+        const struct lx_thread *th = thread_by_tid(who);
+        return q->pid == who || (th && th->proc == q);
+    }
     case PRIO_PGRP: return q->pgid == who;
     default: return q->uid == (uint32_t)who;
     }
@@ -33,8 +38,8 @@ static int resolve_who(const struct lx_proc *self, int which, int who)
 static int64_t sys_getpriority(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int which = arg_int(r->rdi), who = arg_int(r->rsi);
-    if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
-        return -LX_EINVAL;
+    if (which < PRIO_PROCESS || which > PRIO_USER)
+        return -LX_EINVAL; /* a negative who names nothing: ESRCH below */
     who = resolve_who(t->proc, which, who);
     int64_t best = -LX_ESRCH;
     for (struct lx_proc *q = proc_first(); q; q = proc_next(q))
@@ -46,7 +51,7 @@ static int64_t sys_getpriority(struct lx_thread *t, const struct lx_syscall_regs
 static int64_t sys_setpriority(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int which = arg_int(r->rdi), who = arg_int(r->rsi), nice = arg_int(r->rdx);
-    if (which < PRIO_PROCESS || which > PRIO_USER || who < 0)
+    if (which < PRIO_PROCESS || which > PRIO_USER)
         return -LX_EINVAL;
     nice = nice < NICE_MIN ? NICE_MIN : nice > NICE_MAX ? NICE_MAX : nice;
     const struct lx_proc *self = t->proc;
@@ -59,7 +64,7 @@ static int64_t sys_setpriority(struct lx_thread *t, const struct lx_syscall_regs
             ret = -LX_EPERM;
             continue;
         }
-        uint64_t allowed = self->rlimits[LX_RLIMIT_NICE].cur; /* 20 - the lowest nice value allowed */
+        uint64_t allowed = q->rlimits[LX_RLIMIT_NICE].cur; /* the target's (can_nice): 20 - lowest nice */
         if (nice < q->nice && self->euid != 0 && (uint64_t)(20 - nice) > allowed) {
             ret = -LX_EACCES;
             continue;

@@ -589,19 +589,24 @@ static int64_t sys_ftruncate(struct lx_thread *t, const struct lx_syscall_regs *
 static int64_t sys_fallocate(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
     int64_t offset = (int64_t)r->rdx, len = (int64_t)r->r10;
-    if (offset < 0 || len <= 0)
-        return -LX_EINVAL;
     struct lx_file *f = sys_file_get(t, arg_int(r->rdi));
     if (!f)
-        return -LX_EBADF;
+        return -LX_EBADF; /* the descriptor first (Linux's ksys_fallocate), then vfs_fallocate's order */
     struct lx_inode *ino = file_inode(f);
+    uint32_t type = ino->mode & LX_S_IFMT;
     int64_t ret = -LX_EOPNOTSUPP;
-    if (!(f->fmode & LX_FMODE_WRITE))
+    if (offset < 0 || len <= 0)
+        ret = -LX_EINVAL;
+    else if (!(f->fmode & LX_FMODE_WRITE))
         ret = -LX_EBADF;
-    else if ((ino->mode & LX_S_IFMT) == LX_S_IFIFO)
+    else if (type == LX_S_IFIFO)
         ret = -LX_ESPIPE;
-    else if (!inode_is_reg(ino) && !inode_is_dir(ino))
+    else if (type == LX_S_IFDIR)
+        ret = -LX_EISDIR;
+    else if (type != LX_S_IFREG && type != LX_S_IFBLK)
         ret = -LX_ENODEV;
+    else if (offset > INT64_MAX - len)
+        ret = -LX_EFBIG;
     file_put(f);
     return ret;
 }

@@ -313,6 +313,11 @@ static void test_chroot(void)
  * itself is EOPNOTSUPP, as on Linux's ext2, so only refusals are compared. */
 static void test_fallocate(void)
 {
+    check_errno(syscall(SYS_fallocate, 999, 0, -1L, 10L), EBADF,
+                "fallocate: the descriptor before the range");
+    int dir = open("tree", O_RDONLY | O_DIRECTORY);
+    check_errno(syscall(SYS_fallocate, dir, 0, 0L, 10L), EBADF, "fallocate on a directory opened read-only");
+    close(dir);
     int fd = open("tree/b", O_RDONLY);
     check_errno(syscall(SYS_fallocate, fd, 0, -1L, 10L), EINVAL, "fallocate at a negative offset");
     check_errno(syscall(SYS_fallocate, fd, 0, 0L, 0L), EINVAL, "fallocate of 0 bytes");
@@ -322,6 +327,9 @@ static void test_fallocate(void)
     int p[2];
     check(pipe(p) == 0, "pipe");
     check_errno(syscall(SYS_fallocate, p[1], 0, 0L, 10L), ESPIPE, "fallocate on a pipe");
+    int w = open("tree/b", O_WRONLY);
+    check_errno(syscall(SYS_fallocate, w, 0, 1L, INT64_MAX), EFBIG, "fallocate past the largest offset");
+    close(w);
     close(p[0]);
     close(p[1]);
 }

@@ -278,6 +278,7 @@ static void test_nice(void)
         check_errno(syscall(SYS_getpriority, 7, 0), EINVAL, "getpriority of an unknown kind");
         check_errno(syscall(SYS_getpriority, PRIO_PROCESS, INT_MAX), ESRCH,
                     "getpriority of a missing process");
+        check_errno(syscall(SYS_getpriority, PRIO_PROCESS, -5), ESRCH, "getpriority of a negative pid");
         check_errno(syscall(SYS_setpriority, PRIO_PROCESS, INT_MAX, 0), ESRCH,
                     "setpriority of a missing process");
         struct rlimit none = { 0, 0 };
