@@ -53,20 +53,23 @@ void fsinfo_put(struct lx_fsinfo *fs)
     lx_free(fs);
 }
 
+/* *slot = p, taking a reference to p and dropping the old one's. */
+static void path_assign(struct lx_path *slot, const struct lx_path *p)
+{
+    struct lx_path old = *slot;
+    *slot = *p;
+    path_get(slot);
+    path_put(&old);
+}
+
 void fsinfo_set_cwd(struct lx_fsinfo *fs, const struct lx_path *p)
 {
-    struct lx_path old = fs->cwd;
-    fs->cwd = *p;
-    path_get(&fs->cwd);
-    path_put(&old);
+    path_assign(&fs->cwd, p);
 }
 
 void fsinfo_set_root(struct lx_fsinfo *fs, const struct lx_path *p)
 {
-    struct lx_path old = fs->root;
-    fs->root = *p;
-    path_get(&fs->root);
-    path_put(&old);
+    path_assign(&fs->root, p);
 }
 
 struct name_search {

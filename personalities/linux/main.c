@@ -346,6 +346,16 @@ static char *read_whole(const char *path, size_t *len)
     return buf;
 }
 
+/* A one-line file (a path): its text without trailing newlines or NULs. */
+static char *read_line(const char *path)
+{
+    size_t len;
+    char *text = read_whole(path, &len);
+    while (text && len && (text[len - 1] == '\n' || !text[len - 1]))
+        text[--len] = 0;
+    return text;
+}
+
 /* NUL-separated strings of a file into a vector. */
 static char **split(char *data, size_t len, unsigned *count)
 {
@@ -406,10 +416,8 @@ static int start_init(bool from_archive)
     p->fs = fsinfo_new_root();
     if (!p->files || !p->fs)
         return -LX_ENOMEM;
-    data = from_archive ? read_whole("/.kumiki/cwd", &len) : NULL;
+    data = from_archive ? read_line("/.kumiki/cwd") : NULL;
     if (data) {
-        while (len && (data[len - 1] == '\n' || !data[len - 1]))
-            data[--len] = 0;
         struct lx_lookup_ctx c = { .root = p->fs->root, .start = p->fs->cwd };
         struct lx_path dir;
         if (vfs_lookup(&c, data, LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, &dir) == 0) {
@@ -490,12 +498,9 @@ static void mount_disk(void)
  * be. */
 static int mount_root_disk(void)
 {
-    size_t len;
-    char *root = read_whole("/.kumiki/root", &len);
+    char *root = read_line("/.kumiki/root");
     if (!root)
         return 1;
-    while (len && (root[len - 1] == '\n' || !root[len - 1]))
-        root[--len] = 0;
     bool known = strcmp(root, "/dev/vda") == 0; /* the deployment's one disk */
     if (!known)
         lx_log("root=%s: no such disk (this system has /dev/vda)", root);

@@ -113,6 +113,24 @@ int proc_show_uptime(struct proc_text *t, struct lx_proc *p)
     return 0;
 }
 
+/* The live threads, those of them not waiting, and the newest pid. */
+static void count_threads(unsigned *running, unsigned *total, int *newest)
+{
+    *running = *total = 0;
+    if (newest)
+        *newest = 0;
+    for (struct lx_proc *q = proc_first(); q; q = proc_next(q)) {
+        if (newest && q->pid > *newest)
+            *newest = q->pid;
+        for (struct lx_thread *th = q->threads; th; th = th->next_in_proc) {
+            if (th->state == LX_THREAD_FREE || th->state == LX_THREAD_DEAD)
+                continue;
+            ++*total;
+            *running += th->state != LX_THREAD_BLOCKED;
+        }
+    }
+}
+
 /* /proc/stat: CPU time is not accounted (every cpu field 0: top shows 0%,
  * as it does for a CPU it has no figures for); the boot time, the number
  * of processes made since boot and the runnable threads are real
@@ -120,11 +138,8 @@ int proc_show_uptime(struct proc_text *t, struct lx_proc *p)
  * the personality's disk requests are synchronous). */
 int proc_show_kernel_stat(struct proc_text *t, struct lx_proc *p)
 {
-    unsigned running = 0;
-    for (struct lx_proc *q = proc_first(); q; q = proc_next(q))
-        for (struct lx_thread *th = q->threads; th; th = th->next_in_proc)
-            running +=
-                th->state != LX_THREAD_FREE && th->state != LX_THREAD_DEAD && th->state != LX_THREAD_BLOCKED;
+    unsigned running, total;
+    count_threads(&running, &total, NULL);
     static const char zeros[] = " 0 0 0 0 0 0 0 0 0 0"; /* user nice system idle ... guest_nice */
     proc_text_printf(t, "cpu %s\ncpu0%s\nintr 0\nctxt 0\n", zeros, zeros);
     proc_text_printf(t, "btime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
@@ -137,19 +152,9 @@ int proc_show_kernel_stat(struct proc_text *t, struct lx_proc *p)
  * and the newest pid are real. */
 int proc_show_loadavg(struct proc_text *t, struct lx_proc *p)
 {
-    unsigned running = 0, total = 0;
-    int newest = 0;
-    for (struct lx_proc *q = proc_first(); q; q = proc_next(q)) {
-        if (q->pid > newest)
-            newest = q->pid;
-        for (struct lx_thread *th = q->threads; th; th = th->next_in_proc) {
-            if (th->state == LX_THREAD_FREE || th->state == LX_THREAD_DEAD)
-                continue;
-            total++;
-            if (th->state != LX_THREAD_BLOCKED)
-                running++;
-        }
-    }
+    unsigned running, total;
+    int newest;
+    count_threads(&running, &total, &newest);
     proc_text_printf(t, "0.00 0.00 0.00 %u/%u %d\n", running, total, newest);
     return 0;
 }

@@ -212,20 +212,28 @@ int64_t sys_getcwd(struct lx_thread *t, const struct lx_syscall_regs *r)
     return ret;
 }
 
-int64_t sys_chdir(struct lx_thread *t, const struct lx_syscall_regs *r)
+/* The directory named at upath, searchable by the caller (chdir, chroot):
+ * 0 with *out ref'd, or -errno. */
+static int64_t searchable_dir(struct lx_thread *t, uint64_t upath, struct lx_path *out)
 {
     struct path_call pc;
-    struct lx_path p;
-    int64_t ret = call_begin(t, LX_AT_FDCWD, r->rdi, 0, &pc);
+    int64_t ret = call_begin(t, LX_AT_FDCWD, upath, 0, &pc);
     if (ret == 0)
-        ret = vfs_lookup(&pc.at.c, pc.path, LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, &p);
+        ret = vfs_lookup(&pc.at.c, pc.path, LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, out);
+    if (ret == 0 && (ret = inode_permission(&pc.at.c.cred, out->inode, LX_X_OK)))
+        path_put(out);
+    call_end(&pc);
+    return ret;
+}
+
+int64_t sys_chdir(struct lx_thread *t, const struct lx_syscall_regs *r)
+{
+    struct lx_path p;
+    int64_t ret = searchable_dir(t, r->rdi, &p);
     if (ret == 0) {
-        ret = inode_permission(&pc.at.c.cred, p.inode, LX_X_OK);
-        if (ret == 0)
-            fsinfo_set_cwd(t->proc->fs, &p);
+        fsinfo_set_cwd(t->proc->fs, &p);
         path_put(&p);
     }
-    call_end(&pc);
     return ret;
 }
 
@@ -234,20 +242,15 @@ int64_t sys_chdir(struct lx_thread *t, const struct lx_syscall_regs *r)
  * directory stays where it is, outside the new root if it was. */
 int64_t sys_chroot(struct lx_thread *t, const struct lx_syscall_regs *r)
 {
-    struct path_call pc;
     struct lx_path p;
-    int64_t ret = call_begin(t, LX_AT_FDCWD, r->rdi, 0, &pc);
-    if (ret == 0)
-        ret = vfs_lookup(&pc.at.c, pc.path, LX_LOOKUP_FOLLOW | LX_LOOKUP_DIRECTORY, &p);
+    int64_t ret = searchable_dir(t, r->rdi, &p);
     if (ret == 0) {
-        ret = inode_permission(&pc.at.c.cred, p.inode, LX_X_OK);
-        if (ret == 0 && t->proc->euid != 0)
+        if (t->proc->euid != 0)
             ret = -LX_EPERM;
-        if (ret == 0)
+        else
             fsinfo_set_root(t->proc->fs, &p);
         path_put(&p);
     }
-    call_end(&pc);
     return ret;
 }
 
