@@ -423,11 +423,20 @@ int hostlink_write(int stream, const void *buf, size_t len)
     return 0;
 }
 
-/* ---- uvsnprintf: the user runtime's, on lib/fmt's formatter ---- */
+/* ---- uvsnprintf and usnprintf: the user runtime's, on lib/fmt's formatter ---- */
 
 size_t uvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     return format_to_buffer(buf, size, fmt, ap);
+}
+
+size_t usnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = format_to_buffer(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
 }
 
 char host_last_log[512];
