@@ -107,28 +107,30 @@ class _Scanner:
         if comment.startswith("/**") and comment != "/**/" and not comment.startswith("/***"):
             self.pending_doc.extend(_block_doc_lines(comment[3:-2]))
 
-    def scan_integer(self):
-        where = self.location()
+    # Languages built on this scanner (tools/kdeploy) set their own
+    # single-character punctuation and override scan_punct and scan_integer.
+    punctuation = PUNCTUATION
+
+    def scan_word(self):
+        """The name or number text at the current position (letters, digits, '_')."""
         start = self.pos
         while _is_name_char(self.peek()):
             self.advance()
-        text = self.text[start:self.pos]
-        digits = text.replace("_", "")
-        try:
-            if digits[:2] in ("0x", "0X"):
-                value = int(digits[2:], 16)
-            elif digits[:2] in ("0b", "0B"):
-                value = int(digits[2:], 2)
-            elif len(digits) > 1 and digits[0] == "0":
-                fail(where, f"integer literal '{text}' has a leading zero "
-                     "(octal is not supported)")
-            else:
-                value = int(digits, 10)
-        except ValueError:
-            fail(where, f"invalid integer literal '{text}'")
-        if "__" in text or text.endswith("_"):
-            fail(where, f"invalid integer literal '{text}'")
-        return Token(INTEGER, text, where, value=value, doc=self.take_doc())
+        return self.text[start:self.pos]
+
+    def scan_integer(self):
+        where = self.location()
+        text = self.scan_word()
+        return Token(INTEGER, text, where, value=parse_integer(text, text, where), doc=self.take_doc())
+
+    def scan_punct(self):
+        """The punctuation token at the current position, or None."""
+        ch = self.peek()
+        if ch not in self.punctuation:
+            return None
+        token = Token(PUNCT, ch, self.location(), doc=self.take_doc())
+        self.advance()
+        return token
 
     def scan_string(self):
         where = self.location()
@@ -159,21 +161,34 @@ class _Scanner:
                 self.skip_block_comment()
             elif _is_name_start(ch):
                 where = self.location()
-                start = self.pos
-                while _is_name_char(self.peek()):
-                    self.advance()
-                result.append(Token(NAME, self.text[start:self.pos], where,
-                                    doc=self.take_doc()))
+                result.append(Token(NAME, self.scan_word(), where, doc=self.take_doc()))
             elif ch.isdigit():
                 result.append(self.scan_integer())
             elif ch == '"':
                 result.append(self.scan_string())
-            elif ch in PUNCTUATION:
-                result.append(Token(PUNCT, ch, self.location(), doc=self.take_doc()))
-                self.advance()
+            elif (token := self.scan_punct()) is not None:
+                result.append(token)
             else:
                 shown = ch if ch.isprintable() else f"\\x{ord(ch):02x}"
                 fail(self.location(), f"unexpected character '{shown}'")
+
+
+def parse_integer(digits_text, text, where, hint=""):
+    """The value of an integer literal's digits (decimal, 0x hex, 0b binary, '_' between digits);
+    text is the whole literal for messages, hint is added to the invalid-literal one."""
+    if "__" in digits_text or digits_text.endswith("_"):
+        fail(where, f"invalid integer literal '{text}'")
+    digits = digits_text.replace("_", "")
+    try:
+        if digits[:2] in ("0x", "0X"):
+            return int(digits[2:], 16)
+        if digits[:2] in ("0b", "0B"):
+            return int(digits[2:], 2)
+        if len(digits) > 1 and digits[0] == "0":
+            fail(where, f"integer literal '{text}' has a leading zero (octal is not supported)")
+        return int(digits, 10)
+    except ValueError:
+        fail(where, f"invalid integer literal '{text}'{hint}")
 
 
 def _block_doc_lines(body):

@@ -9,8 +9,7 @@ interface file never has:
   - a size may carry a binary unit: 8K, 4M, 1G (K = 1024 bytes).
 Comments are "// ..." and "/* ... */", as in IDL files.
 """
-from kidl.diagnostics import fail
-from kidl.lexer import EOF, INTEGER, NAME, PUNCT, STRING, Token, _Scanner
+from kidl.lexer import EOF, INTEGER, NAME, PUNCT, STRING, Token, _Scanner, parse_integer
 
 __all__ = ["tokenize", "KEYWORDS", "EOF", "INTEGER", "NAME", "PUNCT", "STRING", "Token"]
 
@@ -24,81 +23,30 @@ KEYWORDS = frozenset({
     "reaches", "both", "and",
 })
 
-# Single-character punctuation; '.' followed by '.' is the one two-character token.
-PUNCTUATION = frozenset("{};:,.+")
-
 UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
 
-def _is_name_start(ch):
-    return ch.isascii() and (ch.isalpha() or ch == "_")
-
-
-def _is_name_char(ch):
-    return ch.isascii() and (ch.isalnum() or ch == "_")
-
-
 class _DeploymentScanner(_Scanner):
-    """kidl's scanner (comment skipping, strings, positions), other tokens."""
+    """kidl's scanner with a deployment's punctuation and sizes."""
+
+    # Single-character punctuation; '.' followed by '.' is the one two-character token.
+    punctuation = frozenset("{};:,.+")
 
     def scan_integer(self):
         where = self.location()
-        start = self.pos
-        while _is_name_char(self.peek()):
-            self.advance()
-        text = self.text[start:self.pos]
+        text = self.scan_word()
         number, unit = text, 1
         if text[-1] in UNITS and len(text) > 1:
             number, unit = text[:-1], UNITS[text[-1]]
-        digits = number.replace("_", "")
-        if "__" in number or number.endswith("_"):
-            fail(where, f"invalid integer literal '{text}'")
-        try:
-            if digits[:2] in ("0x", "0X"):
-                value = int(digits[2:], 16)
-            elif digits[:2] in ("0b", "0B"):
-                value = int(digits[2:], 2)
-            elif len(digits) > 1 and digits[0] == "0":
-                fail(where, f"integer literal '{text}' has a leading zero "
-                     "(octal is not supported)")
-            else:
-                value = int(digits, 10)
-        except ValueError:
-            fail(where, f"invalid integer literal '{text}' (a size's unit is K, M or G)")
+        value = parse_integer(number, text, where, " (a size's unit is K, M or G)")
         return Token(INTEGER, text, where, value=value * unit)
 
-    def tokens(self):
-        result = []
-        while True:
-            ch = self.peek()
-            if ch == "":
-                result.append(Token(EOF, "", self.location()))
-                return result
-            if ch in " \t\r\n":
-                self.advance()
-            elif ch == "/" and self.peek(1) == "/":
-                self.skip_line_comment()
-            elif ch == "/" and self.peek(1) == "*":
-                self.skip_block_comment()
-            elif _is_name_start(ch):
-                where = self.location()
-                start = self.pos
-                while _is_name_char(self.peek()):
-                    self.advance()
-                result.append(Token(NAME, self.text[start:self.pos], where))
-            elif ch.isdigit():
-                result.append(self.scan_integer())
-            elif ch == '"':
-                result.append(self.scan_string())
-            elif ch == "." and self.peek(1) == ".":
-                result.append(Token(PUNCT, "..", self.location()))
-                self.advance(2)
-            elif ch in PUNCTUATION:
-                result.append(Token(PUNCT, ch, self.location()))
-                self.advance()
-            else:
-                shown = ch if ch.isprintable() else f"\\x{ord(ch):02x}"
-                fail(self.location(), f"unexpected character '{shown}'")
+    def scan_punct(self):
+        if self.peek() == "." and self.peek(1) == ".":
+            token = Token(PUNCT, "..", self.location())
+            self.advance(2)
+            return token
+        return super().scan_punct()
 
 
 def tokenize(text, path):
