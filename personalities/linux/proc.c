@@ -56,55 +56,13 @@ struct lx_proc *proc_next(struct lx_proc *p)
     return proc_from(p->pid + 1);
 }
 
-/* ---- waiting ---------------------------------------------------------------- */
-
-struct lx_waiter {
-    struct lx_thread *thread;
-    struct lx_waitq *queue;
-    struct lx_waiter *next_in_queue, *next_of_thread;
-};
+/* ---- waking (the queues themselves: waitq.c) --------------------------------- */
 
 static struct lx_thread *retry_head, *retry_tail;
-bool lx_deadlines_dirty; /* a deadline was added: the timeout must be re-armed */
 
 bool lx_retry_pending(void)
 {
     return retry_head != NULL;
-}
-
-void lx_wait_on(struct lx_thread *t, struct lx_waitq *q)
-{
-    for (struct lx_waiter *w = t->waits; w; w = w->next_of_thread)
-        if (w->queue == q)
-            return;
-    struct lx_waiter *w = lx_malloc(sizeof(*w));
-    if (!w)
-        return; /* it will wake on its deadline or a signal only */
-    *w = (struct lx_waiter){ .thread = t, .queue = q, .next_in_queue = q->head, .next_of_thread = t->waits };
-    q->head = w;
-    t->waits = w;
-}
-
-void lx_wait_until(struct lx_thread *t, uint64_t deadline_ns)
-{
-    if (!t->deadline_ns || deadline_ns < t->deadline_ns)
-        t->deadline_ns = deadline_ns;
-    lx_deadlines_dirty = true;
-}
-
-void lx_unwait(struct lx_thread *t)
-{
-    while (t->waits) {
-        struct lx_waiter *w = t->waits;
-        t->waits = w->next_of_thread;
-        struct lx_waiter **link = &w->queue->head;
-        while (*link && *link != w)
-            link = &(*link)->next_in_queue;
-        if (*link)
-            *link = w->next_in_queue;
-        lx_free(w);
-    }
-    t->deadline_ns = 0;
 }
 
 void lx_wake_thread(struct lx_thread *t)
@@ -127,17 +85,6 @@ void lx_wake_thread(struct lx_thread *t)
     else
         retry_head = t;
     retry_tail = t;
-}
-
-struct lx_thread *lx_waitq_first(const struct lx_waitq *q)
-{
-    return q->head ? q->head->thread : NULL;
-}
-
-void lx_wake(struct lx_waitq *q)
-{
-    while (q->head)
-        lx_wake_thread(q->head->thread); /* unwaits it, which unlinks the head */
 }
 
 struct lx_thread *lx_next_retry(void)

@@ -148,6 +148,7 @@ void lx_wait_on(struct lx_thread *t, struct lx_waitq *q);
 void lx_wait_until(struct lx_thread *t, uint64_t deadline_ns);
 /* The first thread waiting on q (NULL: none). */
 struct lx_thread *lx_waitq_first(const struct lx_waitq *q);
+bool lx_waiting_on(const struct lx_thread *t, const struct lx_waitq *q);
 /* Every thread waiting on q will retry its system call. */
 void lx_wake(struct lx_waitq *q);
 void lx_wake_thread(struct lx_thread *t);

@@ -238,12 +238,6 @@ long mm_string_in(struct lx_mm *mm, char *dst, uint64_t uaddr, size_t max)
 uint64_t host_now_ns = 1000000000ull;
 unsigned host_wake_count;
 
-struct lx_waiter {
-    struct lx_thread *thread;
-    struct lx_waitq *queue;
-    struct lx_waiter *next_in_queue, *next_of_thread;
-};
-
 uint64_t lx_now_ns(void)
 {
     return host_now_ns;
@@ -254,57 +248,17 @@ uint64_t lx_realtime_ns(void)
     return 1700000000ull * 1000000000ull + host_now_ns;
 }
 
-void lx_wait_on(struct lx_thread *t, struct lx_waitq *q)
-{
-    for (struct lx_waiter *w = t->waits; w; w = w->next_of_thread)
-        if (w->queue == q)
-            return;
-    struct lx_waiter *w = calloc(1, sizeof(*w));
-    *w = (struct lx_waiter){ t, q, q->head, t->waits };
-    q->head = w;
-    t->waits = w;
-}
-
-void lx_wait_until(struct lx_thread *t, uint64_t deadline_ns)
-{
-    if (!t->deadline_ns || deadline_ns < t->deadline_ns)
-        t->deadline_ns = deadline_ns;
-}
-
-void lx_unwait(struct lx_thread *t)
-{
-    while (t->waits) {
-        struct lx_waiter *w = t->waits;
-        t->waits = w->next_of_thread;
-        struct lx_waiter **link = &w->queue->head;
-        while (*link && *link != w)
-            link = &(*link)->next_in_queue;
-        if (*link)
-            *link = w->next_in_queue;
-        free(w);
-    }
-    t->deadline_ns = 0;
-}
-
+/* The queues are the personality's (waitq.c); waking just leaves them and
+ * counts (no main loop runs calls again here). */
 void lx_wake_thread(struct lx_thread *t)
 {
+    host_wake_count++;
     lx_unwait(t);
-}
-
-void lx_wake(struct lx_waitq *q)
-{
-    if (q->head)
-        host_wake_count++;
-    while (q->head)
-        lx_wake_thread(q->head->thread);
 }
 
 int host_waiting_on(const struct lx_thread *t, const struct lx_waitq *q)
 {
-    for (struct lx_waiter *w = t->waits; w; w = w->next_of_thread)
-        if (w->queue == q)
-            return 1;
-    return 0;
+    return lx_waiting_on(t, q);
 }
 
 void lx_signal_thread(struct lx_thread *t, int sig)

@@ -34,7 +34,7 @@ void host_user_reset(void);
 
 /* ---- threads, waiting, time ---- */
 extern uint64_t host_now_ns;
-/* How many times any queue was woken; and whether t is on q. */
+/* How many threads were woken off a queue; and whether t is on q. */
 extern unsigned host_wake_count;
 int host_waiting_on(const struct lx_thread *t, const struct lx_waitq *q);
 /* A process with one thread, uid/gid ids, fresh files and fs (vfs root). */
