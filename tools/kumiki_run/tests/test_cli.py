@@ -225,6 +225,9 @@ class Run(unittest.TestCase):
         status, _, err = self.kumiki_run()
         self.assertEqual(status, 125)
         self.assertIn("no program given", err)
+        status, _, err = self.kumiki_run(self.prog, options=["--memory", "512M"])
+        self.assertEqual(status, 125)
+        self.assertIn("laid out for 256M only", err)
         for option, value, pattern in (("--kernel", "/nowhere", r"the kernel '/nowhere' does not exist"),
                                        ("--boot-list", "/nowhere", r"cannot read the boot list '/nowhere'"),
                                        ("--busybox", "/nowhere", r"cannot read busybox .*'/nowhere'"),
