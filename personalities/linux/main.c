@@ -17,6 +17,7 @@
 #include "linux_caps.h"
 #include "personality.h"
 #include "signal.h"
+#include "signal_frame.h"
 #include "signal_rules.h"
 #include "slots.h"
 #include "syscall.h"
@@ -271,6 +272,14 @@ static void handle(const struct lx_msg *m)
     }
     case 2: { /* USER_EXCEPTION: rip rsp rflags vector error_code */
         struct lx_sig_fault f = lx_sig_for_exception(m->words[3], m->words[0]);
+        struct lx_fpstate fpu;
+        if (f.sig == LX_SIGFPE && f.code != LX_FPE_INTDIV && thread_read_fpu(t, &fpu) == 0) {
+            f.code = lx_fpe_code(m->words[3], fpu.cwd, fpu.swd, fpu.mxcsr);
+            if (!f.code) { /* spurious: run on, as Linux does */
+                complete(t, LX_RESUME_AS_IS, true);
+                return;
+            }
+        }
         if (signal_fault(t, f.sig, f.code, f.addr))
             complete(t, LX_RESUME_AS_IS, true);
         return;

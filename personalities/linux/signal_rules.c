@@ -225,6 +225,24 @@ enum {
     VEC_XM = 19,
 };
 
+int lx_fpe_code(uint64_t vector, uint16_t fcw, uint16_t fsw, uint32_t mxcsr)
+{
+    /* x87: status bits not masked in the control word; SSE: MXCSR's flags
+     * (bits 0-5) not masked by its mask bits (7-12). */
+    uint32_t err = vector == VEC_MF ? (uint32_t)(fsw & ~fcw) : (~(mxcsr >> 7) & mxcsr);
+    if (err & 0x001)
+        return LX_FPE_FLTINV;
+    if (err & 0x004)
+        return LX_FPE_FLTDIV;
+    if (err & 0x008)
+        return LX_FPE_FLTOVF;
+    if (err & 0x012)
+        return LX_FPE_FLTUND;
+    if (err & 0x020)
+        return LX_FPE_FLTRES;
+    return 0;
+}
+
 struct lx_sig_fault lx_sig_for_exception(uint64_t vector, uint64_t rip)
 {
     switch (vector) {
@@ -234,9 +252,8 @@ struct lx_sig_fault lx_sig_for_exception(uint64_t vector, uint64_t rip)
     case VEC_UD: return (struct lx_sig_fault){ LX_SIGILL, LX_ILL_ILLOPN, rip };
     case VEC_NP:
     case VEC_SS: return (struct lx_sig_fault){ LX_SIGBUS, LX_SI_KERNEL, 0 };
-    /* The x87 and SSE status words say which error it was (Linux's
-     * fpu__exception_code); not read here (thread_read_fpu could), so:
-     * invalid operation. */
+    /* Which error it was is in the FPU state: lx_fpe_code (main.c reads
+     * it and replaces this code). */
     case VEC_MF:
     case VEC_XM: return (struct lx_sig_fault){ LX_SIGFPE, LX_FPE_FLTINV, rip };
     case VEC_AC: return (struct lx_sig_fault){ LX_SIGBUS, LX_BUS_ADRALN, 0 };

@@ -34,6 +34,10 @@ enum {
     LX_SI_TKILL = -6,
     LX_ILL_ILLOPN = 2,
     LX_FPE_INTDIV = 1,
+    LX_FPE_FLTDIV = 3,
+    LX_FPE_FLTOVF = 4,
+    LX_FPE_FLTUND = 5,
+    LX_FPE_FLTRES = 6,
     LX_FPE_FLTINV = 7,
     LX_SEGV_MAPERR = 1,
     LX_SEGV_ACCERR = 2,
@@ -231,3 +235,9 @@ struct lx_sig_fault {
     uint64_t addr;
 };
 struct lx_sig_fault lx_sig_for_exception(uint64_t vector, uint64_t rip);
+/* The si_code of a floating-point exception (vector 16, x87 #MF, or 19,
+ * SSE #XM) from the thread's FPU state, as Linux's fpu__exception_code: the
+ * first of invalid operation, division by zero, overflow, underflow (or
+ * denormal), inexact that is flagged and not masked; 0 when none is (a
+ * spurious exception: Linux sends nothing and lets the thread run on). */
+int lx_fpe_code(uint64_t vector, uint16_t fcw, uint16_t fsw, uint32_t mxcsr);

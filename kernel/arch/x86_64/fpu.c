@@ -33,17 +33,20 @@ static void image_set_u32(struct fpu_state *s, unsigned offset, uint32_t v)
 }
 
 /* User programs use SSE (every x86_64 compiler emits it), so the unit is on
- * for them. */
+ * for them.  CR0.NE: an x87 exception a program unmasked is #MF, delivered
+ * to its fault handler like any exception (without it, the old PC way is
+ * FERR# on an interrupt line nobody watches, and the error is lost). */
 void fpu_init(void)
 {
     enum {
         CR0_MP = 1u << 1,
         CR0_EM = 1u << 2,
         CR0_TS = 1u << 3,
+        CR0_NE = 1u << 5,
         CR4_OSFXSR = 1u << 9,
         CR4_OSXMMEXCPT = 1u << 10
     };
-    write_cr0((read_cr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP);
+    write_cr0((read_cr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
     static struct fpu_state probe;
     fpu_save(&probe);

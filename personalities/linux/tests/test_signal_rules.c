@@ -198,6 +198,24 @@ static void test_exceptions(void)
     CHECK(f.sig == LX_SIGSEGV && f.code == LX_SI_KERNEL);
 }
 
+/* Linux's fpu__exception_code: flagged and unmasked, first match wins. */
+static void test_fpe_codes(void)
+{
+    const uint16_t masked = 0x37f;
+    CHECK(lx_fpe_code(16, masked & ~0x04, 0x04 | 0x80, 0x1f80) == LX_FPE_FLTDIV); /* ZE unmasked */
+    CHECK(lx_fpe_code(16, masked, 0x04, 0x1f80) == 0);                            /* masked: spurious */
+    CHECK(lx_fpe_code(16, masked & ~0x3f, 0x01 | 0x20, 0x1f80) == LX_FPE_FLTINV); /* IE before PE */
+    CHECK(lx_fpe_code(16, masked & ~0x3f, 0x08 | 0x20, 0) == LX_FPE_FLTOVF);
+    CHECK(lx_fpe_code(16, masked & ~0x3f, 0x02, 0) == LX_FPE_FLTUND); /* denormal counts as underflow */
+    CHECK(lx_fpe_code(16, masked & ~0x3f, 0x20, 0) == LX_FPE_FLTRES);
+    /* SSE: MXCSR's flags (0-5) against its masks (7-12); the x87 words are not looked at. */
+    CHECK(lx_fpe_code(19, 0, 0xffff, 0x1f80 | 0x04) == 0);
+    CHECK(lx_fpe_code(19, 0, 0, (0x1f80 & ~(1u << 9)) | 0x04) == LX_FPE_FLTDIV);
+    CHECK(lx_fpe_code(19, 0, 0, (0x1f80 & ~(1u << 10)) | 0x08 | 0x20) == LX_FPE_FLTOVF);
+    CHECK(lx_fpe_code(19, 0, 0, 0x0000 | 0x10) == LX_FPE_FLTUND);
+    CHECK(lx_fpe_code(19, 0, 0, (0x1f80 & ~(1u << 7)) | 0x01 | 0x04) == LX_FPE_FLTINV);
+}
+
 static void test_queueing(void)
 {
     /* Standard signals are pending once, real-time ones queue each send. */
@@ -270,6 +288,7 @@ int main(void)
     test_pick_thread();
     test_altstack();
     test_exceptions();
+    test_fpe_codes();
     test_queueing();
     test_sigqueueinfo_rules();
     test_wait_statuses();

@@ -481,6 +481,40 @@ static void test_errors(void)
     check_errno(kill(INT_MAX, SIGUSR1), ESRCH, "kill of a missing process");
 }
 
+/* An x87 exception a program unmasks: SIGFPE with the si_code of what happened (Linux's
+ * fpu__exception_code reads the status and control words).  The handler leaves by siglongjmp,
+ * with its own (reset) FPU state. */
+double x87_divide(double a, double b, uint16_t fcw);
+static sigjmp_buf x87_return;
+static volatile int x87_code;
+
+static void on_x87(int sig, siginfo_t *info, void *context)
+{
+    (void)sig;
+    (void)context;
+    x87_code = info->si_code;
+    siglongjmp(x87_return, 1);
+}
+
+static int x87_code_of(uint16_t fcw, double a, double b)
+{
+    x87_code = -1;
+    if (sigsetjmp(x87_return, 1) == 0)
+        (void)x87_divide(a, b, fcw);
+    return x87_code;
+}
+
+static void test_x87_exceptions(void)
+{
+    struct sigaction sa = { .sa_sigaction = on_x87, .sa_flags = SA_SIGINFO }, old;
+    sigaction(SIGFPE, &sa, &old);
+    say("x87 1/0, division by zero unmasked: si_code %d", x87_code_of(0x37f & ~0x04, 1.0, 0.0));
+    say("x87 0/0, invalid operation unmasked: si_code %d", x87_code_of(0x37f & ~0x01, 0.0, 0.0));
+    say("x87 1/3, precision unmasked: si_code %d", x87_code_of(0x37f & ~0x20, 1.0, 3.0));
+    say("x87 1/0, all masked: si_code %d", x87_code_of(0x37f, 1.0, 0.0));
+    sigaction(SIGFPE, &old, NULL);
+}
+
 int main(void)
 {
     test_delivery();
@@ -488,6 +522,7 @@ int main(void)
     test_altstack();
     in_child("stack overflow", body_overflow);
     test_fpu();
+    test_x87_exceptions();
     test_sigchld();
     test_sigpipe();
     test_default_actions();

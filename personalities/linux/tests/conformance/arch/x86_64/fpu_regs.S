@@ -86,6 +86,27 @@ fpu_clobber:
     add $8, %rsp
     ret
 
+/* double x87_divide(double a, double b, uint16_t fcw)
+ * a / b on the x87 with control word fcw, then fwait: an exception fcw
+ * unmasks is reported here (SIGFPE), as it would be at the next x87
+ * instruction.  The control word is put back to 0x37f before returning. */
+    .globl x87_divide
+x87_divide:
+    sub $24, %rsp
+    movsd %xmm0, (%rsp)
+    movsd %xmm1, 8(%rsp)
+    mov %di, 16(%rsp)
+    fldcw 16(%rsp)
+    fldl (%rsp)
+    fdivl 8(%rsp)
+    fwait
+    fstpl (%rsp)
+    movw $0x37f, 16(%rsp)
+    fldcw 16(%rsp)
+    movsd (%rsp), %xmm0
+    add $24, %rsp
+    ret
+
 /* void fpu_read_control(uint32_t *mxcsr, uint16_t *fcw) */
     .globl fpu_read_control
 fpu_read_control:
