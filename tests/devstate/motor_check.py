@@ -121,7 +121,9 @@ def check(lines):
     return problems
 
 
-def main():
+def run_scenario(name, check_lines, success):
+    """Boots RUNNER (argv) with the two floppy images and applies check_lines to its log: the
+    exit status; name prefixes what it prints, success is printed when nothing failed."""
     workdir, runner, rest = sys.argv[1], sys.argv[2], sys.argv[3:]
     os.makedirs(workdir, exist_ok=True)
     # Images of this run alone (runs may overlap: meson test --repeat), read
@@ -136,16 +138,20 @@ def main():
                              errors="replace")
     sys.stdout.write(run.stdout)
     if run.returncode:
-        print("motor_check: the boot failed (status %d)" % run.returncode)
+        print("%s: the boot failed (status %d)" % (name, run.returncode))
         return 1
-    problems = check(run.stdout.splitlines())
+    problems = check_lines(run.stdout.splitlines())
     problems += ["tools/iomon finds line %d malformed: %s" % (m.line, m.message)
                  for m in parse(run.stdout.encode()).malformed]
     for p in problems:
-        print("motor_check: FAILED " + p)
+        print("%s: FAILED %s" % (name, p))
     if not problems:
-        print("motor_check: the motor ran exactly while some view had it on")
+        print("%s: %s" % (name, success))
     return 1 if problems else 0
+
+
+def main():
+    return run_scenario("motor_check", check, "the motor ran exactly while some view had it on")
 
 
 if __name__ == "__main__":

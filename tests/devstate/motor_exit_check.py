@@ -29,13 +29,11 @@ Every IOMON line must also be well formed for tools/iomon (its own parser).
 usage: motor_exit_check.py WORKDIR RUNNER [runner arguments...]
 """
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from motor_check import make_image, records, parse  # noqa: E402
+from motor_check import records, run_scenario  # noqa: E402
 
 CLIENTS = ("client_1", "client_2")
 DOR, FIFO = 0x3F2, 0x3F5
@@ -117,28 +115,8 @@ def check(lines):
 
 
 def main():
-    workdir, runner, rest = sys.argv[1], sys.argv[2], sys.argv[3:]
-    os.makedirs(workdir, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=workdir) as images:
-        for index, drive in enumerate("AB"):
-            image = os.path.join(images, drive + ".img")
-            make_image(image, index)
-            rest += ["--qemu-arg=-drive",
-                     "--qemu-arg=file=%s,if=floppy,index=%d,format=raw,readonly=on" % (image, index)]
-        run = subprocess.run([sys.executable, runner] + rest, stdout=subprocess.PIPE, text=True,
-                             errors="replace")
-    sys.stdout.write(run.stdout)
-    if run.returncode:
-        print("motor_exit_check: the boot failed (status %d)" % run.returncode)
-        return 1
-    problems = check(run.stdout.splitlines())
-    problems += ["tools/iomon finds line %d malformed: %s" % (m.line, m.message)
-                 for m in parse(run.stdout.encode()).malformed]
-    for p in problems:
-        print("motor_exit_check: FAILED " + p)
-    if not problems:
-        print("motor_exit_check: every ended client's view left; the motors stopped after the last")
-    return 1 if problems else 0
+    return run_scenario("motor_exit_check", check,
+                        "every ended client's view left; the motors stopped after the last")
 
 
 if __name__ == "__main__":
